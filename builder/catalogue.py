@@ -1,0 +1,97 @@
+"""Read every fiche, validate it, check the catalogue as a whole, and gather it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem, display_path, field_path
+from .load import Document, read_document
+from .model import Fiche
+from .rules import check_fiche
+from .slugs import sort_key
+from .taxonomy import Taxonomy, Term, build_taxonomies
+from .validate import validate
+
+
+@dataclass
+class Catalogue:
+    fiches: list[Fiche]  # sorted by title, then number
+    taxonomies: dict[str, Taxonomy]
+    today: dt.date
+    by_numero: dict[str, Fiche] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_numero = {f.numero: f for f in self.fiches}
+
+    def est_active(self, fiche: Fiche) -> bool:
+        """Active unless marked inactive or past the end of its registration (on the build date)."""
+        if fiche.actif is False:
+            return False
+        return fiche.date_fin_enregistrement is None or fiche.date_fin_enregistrement >= self.today
+
+    def fiche(self, numero: str) -> Fiche | None:
+        return self.by_numero.get(numero)
+
+    def terms_of(self, taxonomy: str, fiche: Fiche) -> list[Term]:
+        return [t for t in self.taxonomies[taxonomy].terms if fiche in t.fiches]
+
+    def successeurs(self, fiche: Fiche) -> list[Fiche]:
+        """Fiches of the catalogue that name this one as their predecessor."""
+        return [f for f in self.fiches if any(a.numero == fiche.numero for a in f.anciennes_certifications)]
+
+
+def fiche_order(fiche: Fiche) -> tuple[str, str, int]:
+    prefix = "RS" if fiche.est_rs else "RNCP"
+    return (sort_key(fiche.intitule), prefix, int(fiche.numero_court))
+
+
+def read_catalogue(content: Path, root: Path, today: dt.date) -> tuple[Catalogue | None, list[Problem]]:
+    """Every error of every file, then the catalogue if there was none."""
+    problems: list[Problem] = []
+    fiches: list[tuple[Document, Fiche]] = []
+    folder = content / "fiches"
+    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    if not files:
+        problems.append(Problem(display_path(folder, root), 0, 0, "", "no fiche found; add files named like rncp26224.yaml"))
+    for file in files:
+        document, found = read_document(file, display_path(file, root))
+        problems += found
+        if not isinstance(document.data, dict):
+            continue
+        numero = document.data.get("numero") if isinstance(document.data, dict) else None
+        fiche, found = validate(document, Fiche, {"numero": numero if isinstance(numero, str) else None})
+        problems += found
+        if fiche is None:
+            continue
+        problems += [_at(document, loc, message, severity) for loc, message, severity in check_fiche(fiche)]
+        problems += _file_name(document, file, fiche)
+        fiches.append((document, fiche))
+    problems += _duplicates(fiches)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    ordered = sorted((f for _, f in fiches), key=fiche_order)
+    return Catalogue(ordered, build_taxonomies(ordered), today), problems
+
+
+def _at(document: Document, loc: tuple, message: str, severity: str = "error") -> Problem:
+    line, column = document.position(loc)
+    return Problem(document.path, line, column, field_path(loc), message, severity)  # type: ignore[arg-type]
+
+
+def _file_name(document: Document, file: Path, fiche: Fiche) -> list[Problem]:
+    expected = f"{fiche.slug}.yaml"
+    if file.name == expected:
+        return []
+    return [_at(document, ("numero",), f"the file name should match the number: rename {file.name} to {expected}, or correct `numero`")]
+
+
+def _duplicates(fiches: list[tuple[Document, Fiche]]) -> list[Problem]:
+    first: dict[str, Document] = {}
+    problems = []
+    for document, fiche in fiches:
+        if fiche.numero in first:
+            problems.append(_at(document, ("numero",), f"{fiche.numero} is already the number of {first[fiche.numero].path}; each fiche has its own number"))
+        first.setdefault(fiche.numero, document)
+    return problems

@@ -1,0 +1,120 @@
+"""The `catalogue` command: build, check, serve, schema."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import build, check, make_urls
+from .config import Config, build_date
+from .errors import BuildError, ContentError, Problem
+from .schema import fiche_schema
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ContentError as exc:
+        _print_problems(exc.problems)
+        errors = sum(p.severity == "error" for p in exc.problems)
+        warnings = len(exc.problems) - errors
+        strict = " (--strict: warnings count as errors)" if args.strict and warnings else ""
+        print(f"{errors} error(s), {warnings} warning(s){strict}; nothing was written", file=sys.stderr)
+        return 1
+    except BuildError as exc:
+        print(f"build failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _config(args: argparse.Namespace) -> Config:
+    root = Path(args.root)
+    try:
+        today = build_date(args.today)
+    except ValueError:
+        raise BuildError(f"--today: expected a date like 2026-11-23, found {args.today!r}") from None
+    out = Path(args.out) if getattr(args, "out", None) else root / "site"
+    return Config(root=root, out=out, base_path=getattr(args, "base_path", None), today=today, strict=args.strict)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
+
+
+def _build(args: argparse.Namespace) -> int:
+    config = _config(args)
+    report = build(config)
+    _print_problems(report.problems)
+    print(f"built {report.pages} pages into {config.out} in {report.seconds:.2f} s")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    _, catalogue, problems = check(_config(args))
+    _print_problems(problems)
+    print(f"{len(catalogue.fiches)} fiche(s) checked: no error, {len(problems)} warning(s)")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import make_server
+
+    config = _config(args)
+    if not args.no_build:
+        report = build(config)
+        print(f"built {report.pages} pages in {report.seconds:.2f} s")
+    site, _, _ = check(config)
+    base_path = make_urls(config, site).base_path
+    server = make_server(config.out, base_path, args.port)
+    print(f"serving {config.out} at http://127.0.0.1:{server.server_port}{base_path} (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    target = Path(args.root) / "schema" / "fiche.schema.json"
+    text = fiche_schema()
+    if args.check:
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            print(f"{target} is out of date; run `catalogue schema`", file=sys.stderr)
+            return 1
+        print(f"{target} is up to date")
+        return 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="catalogue", description="Build a static catalogue of RNCP fiches from YAML files.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, run, help: str) -> argparse.ArgumentParser:  # noqa: A002
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(run=run)
+        sub.add_argument("--root", default=".", help="project folder holding content/ and templates/ (default: .)")
+        sub.add_argument("--today", help="date the status of fiches is computed against, AAAA-MM-JJ "
+                         "(default: SOURCE_DATE_EPOCH, else today)")
+        sub.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
+        return sub
+
+    b = command("build", _build, "validate the content, then build the site")
+    b.add_argument("--out", help="output folder (default: ROOT/site)")
+    b.add_argument("--base-path", help="path the site is served under, e.g. /catalogue/ (default: from site.yaml url)")
+    command("check", _check, "validate the content and write nothing")
+    s = command("serve", _serve, "build, then serve the site on http://127.0.0.1")
+    s.add_argument("--out", help="output folder (default: ROOT/site)")
+    s.add_argument("--base-path", help="path to serve the site under (default: from site.yaml url)")
+    s.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    s.add_argument("--no-build", action="store_true", help="serve the existing output without building")
+    sc = command("schema", _schema, "write schema/fiche.schema.json from the model")
+    sc.add_argument("--check", action="store_true", help="fail if the schema file is out of date")
+    return parser

@@ -1,0 +1,82 @@
+"""Problems found in the content, as data: collected everywhere, printed once by the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in one file, with enough context for an editor to fix it.
+
+    `field` is a path in the YAML document such as `blocs[2].code` (empty for the
+    whole file); `line` and `column` are 1-based (0 when unknown).
+    """
+
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+    severity: Severity = "error"
+
+    def format(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}:{self.column or 1}"
+        label = "" if self.severity == "error" else "warning: "
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}: {label}{field}{self.message}"
+
+
+class ContentError(Exception):
+    """Raised when the content has errors; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s) in the content")
+        self.problems = sorted(problems)
+
+
+class BuildError(Exception):
+    """A failure of the build itself (templates, output folder), not of the content."""
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path as an editor sees it: relative to the project root when possible."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def describe(value: object) -> str:
+    """Describe a found value for an error message: `"BC3"`, `9`, `a list`, `nothing`."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        text = value if len(value) <= 60 else value[:57] + "..."
+        return '"' + text.replace("\n", "\\n") + '"'
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of fields"
+    return type(value).__name__
+
+
+def field_path(loc: tuple[str | int, ...]) -> str:
+    """`("blocs", 2, "code")` -> `blocs[2].code`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

@@ -1,0 +1,248 @@
+"""Read YAML files into plain data, remembering where each value was written.
+
+PyYAML composes the node tree (with line and column marks); we build the Python
+values ourselves so that:
+- duplicate keys, anchors/aliases and custom tags are reported, not silently accepted;
+- scalars are resolved conservatively (a small YAML 1.2-like core schema): `06560`
+  stays the text "06560", `NO` stays "NO", `07/06/2019` stays text. Only `true`,
+  `false`, `null`, plain decimal numbers and nothing else change type.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, describe, field_path
+
+try:  # libyaml's C parser when available, the pure Python one otherwise
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 1024 * 1024
+
+Loc = tuple[str | int, ...]
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+([eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "binary")
+}
+
+
+ALIAS_MESSAGE = "anchors and aliases (& and *) are not allowed in fiches; write the value out in full"
+
+
+class _Stop(Exception):
+    """Stops building a document that cannot be read safely."""
+
+
+@dataclass
+class Document:
+    """One YAML file read into plain data, with the position of every value and key."""
+
+    path: str
+    data: Any = None
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Where `loc` was written; falls back to the nearest enclosing value."""
+        if key and loc in self.keys:
+            return self.keys[loc]
+        while loc:
+            if loc in self.values:
+                return self.values[loc]
+            loc = loc[:-1]
+        return self.values.get((), (1, 1))
+
+
+class _Builder:
+    def __init__(self, document: Document):
+        self.document = document
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+
+    def problem(self, node: yaml.Node, loc: Loc, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(
+            Problem(self.document.path, mark.line + 1, mark.column + 1, field_path(loc), message)
+        )
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        # An alias is the same node object met twice. Refusing it at once keeps memory
+        # bounded against "billion laughs" files, whose aliases would multiply the data.
+        if id(node) in self.seen:
+            line, column = self.document.position(loc, key=True)
+            self.problems.append(Problem(self.document.path, line, column, field_path(loc), ALIAS_MESSAGE))
+            raise _Stop
+        self.seen.add(id(node))
+        self.document.values[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag not in _STANDARD_TAGS:
+            self.problem(node, loc, f"YAML tags such as {node.tag} are not allowed; remove the tag")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
+        return resolve_scalar(node)
+
+    def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, loc, "expected a field name, found a list or group as a key")
+                continue
+            key = resolve_scalar(key_node)
+            if not isinstance(key, str) or key == "":
+                self.problem(
+                    key_node, loc, f"expected a field name, found {describe(key)}; field names are words"
+                )
+                continue
+            key_loc = loc + (key,)
+            if key in result:
+                first_line = self.document.keys[key_loc][0]
+                self.problem(
+                    key_node,
+                    key_loc,
+                    f"duplicate key: `{key}` is already set on line {first_line}; keep only one",
+                )
+                continue
+            self.document.keys[key_loc] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, key_loc)
+        return result
+
+
+def resolve_scalar(node: yaml.ScalarNode) -> Any:
+    """Resolve a scalar conservatively: quoted scalars are always text."""
+    text = node.value
+    if node.style:  # quoted or block scalar
+        return text
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    return text
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """Bytes -> text. Accepts UTF-8 with or without BOM; names the likely encoding otherwise."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [Problem(path, 0, 0, "", "the file is UTF-16, expected UTF-8; save it as UTF-8")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        guess = "Windows-1252 (Latin-1)"
+        try:
+            raw.decode("cp1252")
+        except UnicodeDecodeError:
+            guess = "an unknown encoding"
+        message = (
+            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); it looks like {guess}; "
+            "save it as UTF-8 in your editor"
+        )
+        return None, [Problem(path, line, column, "", message)]
+
+
+def parse(text: str, path: str) -> tuple[Document, list[Problem]]:
+    """Text -> Document, or the problems that prevent reading it."""
+    document = Document(path)
+    try:
+        node = _compose(text)
+    except yaml.MarkedYAMLError as exc:
+        return document, [_syntax_problem(exc, path, text)]
+    except yaml.YAMLError as exc:
+        return document, [Problem(path, 0, 0, "", f"invalid YAML: {exc}")]
+    if node is None:
+        return document, [Problem(path, 1, 1, "", "the file is empty; a fiche starts with `numero: RNCP…`")]
+    if not isinstance(node, yaml.MappingNode):
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        mark = node.start_mark
+        return document, [
+            Problem(
+                path,
+                mark.line + 1,
+                mark.column + 1,
+                "",
+                f"expected fields (`key: value` lines) at the top of the file, found {kind}",
+            )
+        ]
+    builder = _Builder(document)
+    try:
+        document.data = builder.build(node, ())
+    except _Stop:
+        document.data = None
+    return document, builder.problems
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark and "quoted scalar" in (exc.context or ""):
+        mark = exc.context_mark  # where the quote was opened, not the end of the file
+    line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    problem = exc.problem or "syntax error"
+    hint = ""
+    lines = text.splitlines()
+    at_tab = bool(mark) and line <= len(lines) and "\t" in lines[line - 1][: column]
+    if at_tab or "\t" in problem:
+        hint = "; indent with spaces, not tabs"
+    elif "found another document" in problem or "expected a single document" in problem:
+        hint = "; a fiche file holds one document: remove the extra `---`"
+    elif "found unexpected end of stream" in problem or "quoted scalar" in (exc.context or ""):
+        hint = "; a quote was opened and never closed"
+    elif "mapping values are not allowed" in problem:
+        hint = "; put text containing `: ` in quotes, or check the indentation"
+    elif "expected <block end>" in problem or "did not find expected key" in problem:
+        hint = "; check the indentation of this line and the one above"
+    context = f" ({exc.context})" if exc.context else ""
+    return Problem(path, line, column, "", f"invalid YAML: {problem}{context}{hint}")
+
+
+def read_document(file: Path, shown_as: str) -> tuple[Document, list[Problem]]:
+    """Read, decode and parse one YAML file."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            return Document(shown_as), [
+                Problem(
+                    shown_as,
+                    0,
+                    0,
+                    "",
+                    f"the file is {size:,} bytes, more than the {MAX_BYTES:,} allowed; "
+                    "is it really a fiche? split or shorten it",
+                )
+            ]
+        raw = file.read_bytes()
+    except OSError as exc:
+        return Document(shown_as), [Problem(shown_as, 0, 0, "", f"cannot read the file: {exc.strerror}")]
+    text, problems = decode(raw, shown_as)
+    if text is None:
+        return Document(shown_as), problems
+    return parse(text, shown_as)

@@ -1,0 +1,74 @@
+"""Reference tables: qualification levels, access routes, départements and régions."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class NiveauInfo:
+    niveau: int
+    equivalent: str | None  # student-friendly hint ("Bac+3")
+    ancien: str | None  # 1969 nomenclature (I to V)
+
+    @property
+    def libelle(self) -> str:
+        """`Niveau 6 — équivalent Bac+3`."""
+        if self.equivalent:
+            return f"Niveau {self.niveau} — équivalent {self.equivalent}"
+        return f"Niveau {self.niveau}"
+
+
+NIVEAUX = {
+    1: NiveauInfo(1, None, None),
+    2: NiveauInfo(2, None, None),
+    3: NiveauInfo(3, "CAP, BEP", "V"),
+    4: NiveauInfo(4, "Bac", "IV"),
+    5: NiveauInfo(5, "Bac+2", "III"),
+    6: NiveauInfo(6, "Bac+3", "II"),
+    7: NiveauInfo(7, "Bac+5", "I"),
+    8: NiveauInfo(8, "Bac+8 (doctorat)", "I"),
+}
+
+# The six access routes of the official export, in the order of the official fiche.
+VOIES = {
+    "FI": "Après un parcours de formation sous statut d'élève ou d'étudiant",
+    "CA": "En contrat d'apprentissage",
+    "FC": "Après un parcours de formation continue",
+    "CQ": "En contrat de professionnalisation",
+    "CL": "Par candidature individuelle",
+    "VAE": "Par expérience (VAE)",
+}
+
+HABILITATIONS = {
+    "HABILITATION_FORMER": "préparer à la certification",
+    "HABILITATION_ORGANISER": "organiser l'évaluation",
+    "HABILITATION_ORGA_FORM": "préparer et organiser l'évaluation",
+}
+
+
+@dataclass(frozen=True)
+class Departement:
+    code: str
+    nom: str
+    region: str
+
+
+@cache
+def departements() -> dict[str, Departement]:
+    text = resources.files("builder").joinpath("data/departements.csv").read_text(encoding="utf-8")
+    return {row["code"]: Departement(**row) for row in csv.DictReader(text.splitlines())}
+
+
+def departement_of(code_postal: str | None) -> Departement | None:
+    """The département of a postal code (CEDEX codes included); None overseas outside the départements."""
+    if not code_postal:
+        return None
+    if code_postal.startswith("97"):
+        return departements().get(code_postal[:3])
+    if code_postal.startswith("20"):  # Corse: 200xx–201xx Corse-du-Sud, 202xx–206xx Haute-Corse
+        return departements()["2A" if code_postal < "20200" else "2B"]
+    return departements().get(code_postal[:2])

@@ -1,0 +1,47 @@
+"""The Jinja environment: autoescape, StrictUndefined, a school's templates before ours."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+
+from .errors import BuildError
+from .nomenclature import HABILITATIONS, NIVEAUX, VOIES, departement_of
+from .text import date_fr, markdown, nombre_fr
+
+
+def make_environment(template_dirs: list[Path]) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(markdown=markdown, date_fr=date_fr, nombre_fr=nombre_fr)
+    env.globals.update(NIVEAUX=NIVEAUX, VOIES=VOIES, HABILITATIONS=HABILITATIONS, departement_of=departement_of)
+    return env
+
+
+def render(env: Environment, names: list[str], context: dict[str, Any]) -> str:
+    """Render the first template of `names` that exists; template mistakes become BuildError."""
+    try:
+        return env.select_template(names).render(context)
+    except TemplateError as exc:
+        raise BuildError(f"{_where(exc)}: {type(exc).__name__}: {exc}") from exc
+
+
+def _where(exc: TemplateError) -> str:
+    """The template file and line where the error happened."""
+    name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not name:
+        for frame in reversed(traceback.extract_tb(sys.exc_info()[2])):
+            if frame.filename.endswith((".html", ".xml", ".txt")):
+                name, line = frame.filename, frame.lineno
+                break
+    return f"{name or 'template'}:{line or 0}"

@@ -1,0 +1,37 @@
+"""Text normalisation for sorting, matching and URL slugs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+MAX_SLUG = 80
+
+
+def ascii_fold(text: str) -> str:
+    """`Écoles Supérieures` -> `Ecoles Superieures` (accents removed, ligatures split)."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalise(text: str) -> str:
+    """Key for matching names typed differently: case, accents, punctuation and spacing ignored."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_fold(text).casefold()).split())
+
+
+def sort_key(text: str) -> str:
+    return normalise(text)
+
+
+def slugify(text: str) -> str:
+    """A safe, lower-case URL segment: `[a-z0-9-]`, never empty, at most 80 characters.
+
+    Long names are cut and given a short hash of the full name, so that two names
+    sharing their first 80 characters still get different slugs.
+    """
+    slug = normalise(text).replace(" ", "-") or "sans-nom"
+    if len(slug) > MAX_SLUG:
+        digest = hashlib.sha256(slug.encode()).hexdigest()[:8]
+        slug = slug[: MAX_SLUG - 9].rstrip("-") + "-" + digest
+    return slug

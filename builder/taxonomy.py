@@ -1,0 +1,89 @@
+"""Taxonomies: levels, NSF codes, certifiers and ROME codes, each term with its fiches."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from .model import Fiche
+from .nomenclature import NIVEAUX
+from .slugs import slugify, sort_key
+
+
+@dataclass
+class Term:
+    taxonomy: str
+    slug: str
+    libelle: str
+    code: str | None = None
+    fiches: list[Fiche] = field(default_factory=list)
+
+    @property
+    def titre(self) -> str:
+        return f"{self.code} — {self.libelle}" if self.code and self.code != self.libelle else self.libelle
+
+
+@dataclass
+class Taxonomy:
+    name: str  # also the URL segment
+    titre: str
+    description: str
+    terms: list[Term]
+
+    def term_of(self, slug: str) -> Term:
+        return next(t for t in self.terms if t.slug == slug)
+
+
+Entry = tuple[str, str, str | None]  # slug, label, code
+
+
+def _collect(fiches: Iterable[Fiche], entries: Callable[[Fiche], Iterable[Entry]]) -> dict[str, Term]:
+    """Group fiches by term slug; a term's label is the one most fiches use (ties: alphabetical)."""
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    terms: dict[str, Term] = {}
+    for fiche in fiches:
+        for slug, libelle, code in entries(fiche):
+            term = terms.setdefault(slug, Term("", slug, libelle, code))
+            if fiche not in term.fiches:
+                term.fiches.append(fiche)
+            labels[slug][libelle] += 1
+    for slug, term in terms.items():
+        term.libelle = min(labels[slug].items(), key=lambda kv: (-kv[1], sort_key(kv[0]), kv[0]))[0]
+    return terms
+
+
+def _niveaux(fiche: Fiche) -> list[Entry]:
+    if fiche.niveau is None:
+        return [("sans-niveau", "Sans niveau de qualification", None)]
+    return [(str(fiche.niveau), NIVEAUX[fiche.niveau].libelle, None)]
+
+
+def build_taxonomies(fiches: list[Fiche]) -> dict[str, Taxonomy]:
+    """`fiches` must already be sorted: each term lists its fiches in that order."""
+    niveaux = _collect(fiches, _niveaux)
+    nsf = _collect(fiches, lambda f: [(n.code, n.libelle, n.code) for n in f.nsf])
+    certificateurs = _collect(fiches, lambda f: [(slugify(c.nom), c.nom, None) for c in f.certificateurs])
+    rome = _collect(fiches, lambda f: [(r.code.lower(), r.libelle, r.code) for r in f.rome])
+
+    def by_level(term: Term) -> tuple[int, str]:
+        return (99, "") if term.slug == "sans-niveau" else (int(term.slug), "")
+
+    taxonomies = [
+        Taxonomy("niveaux", "Niveaux de qualification",
+                 "Les certifications classées par niveau du cadre national des certifications (de 1 à 8).",
+                 sorted(niveaux.values(), key=by_level)),
+        Taxonomy("nsf", "Domaines de formation (NSF)",
+                 "Les certifications classées par spécialité de formation (nomenclature NSF).",
+                 sorted(nsf.values(), key=lambda t: t.slug)),
+        Taxonomy("certificateurs", "Certificateurs",
+                 "Les organismes qui délivrent les certifications du catalogue.",
+                 sorted(certificateurs.values(), key=lambda t: (sort_key(t.libelle), t.slug))),
+        Taxonomy("rome", "Métiers (codes ROME)",
+                 "Les métiers proches des certifications, selon le répertoire ROME de France Travail.",
+                 sorted(rome.values(), key=lambda t: t.slug)),
+    ]
+    for taxonomy in taxonomies:
+        for term in taxonomy.terms:
+            term.taxonomy = taxonomy.name
+    return {t.name: t for t in taxonomies}

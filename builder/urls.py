@@ -1,0 +1,89 @@
+"""The one place that knows page addresses and output paths.
+
+Every address is a path relative to the site root (`fiches/rncp26224/`); `href()`
+adds the base path (`/catalogue/`) for links, `absolute()` the site's origin for the
+sitemap, and `output_file()` maps it to a file inside the output folder.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from .model import Bloc, Fiche
+
+_SAFE_PATH = re.compile(r"([a-z0-9][a-z0-9._-]*/)*([a-z0-9][a-z0-9._-]*)?")
+
+TAXONOMIES = ("niveaux", "nsf", "certificateurs", "rome")
+
+
+def normalise_base_path(base_path: str) -> str:
+    """`catalogue` -> `/catalogue/`; `` -> `/`."""
+    parts = [p for p in base_path.strip().split("/") if p]
+    for part in parts:
+        if part in (".", "..") or not re.fullmatch(r"[A-Za-z0-9._~-]+", part):
+            raise ValueError(f"invalid base path segment {part!r}: use letters, digits, '-', '_' or '.'")
+    return "/" + "".join(p + "/" for p in parts)
+
+
+def check_path(path: str) -> str:
+    """Refuse any page path that could escape the output folder or be ambiguous."""
+    if not _SAFE_PATH.fullmatch(path) or ".." in path.split("/"):
+        raise ValueError(f"unsafe output path {path!r}")
+    return path
+
+
+class Urls:
+    def __init__(self, base_path: str, origin: str):
+        self.base_path = normalise_base_path(base_path)
+        self.origin = origin.rstrip("/")
+
+    # -- page paths, relative to the site root ------------------------------------------
+    @staticmethod
+    def home(page: int = 1) -> str:
+        return "" if page == 1 else f"page/{page}/"
+
+    @staticmethod
+    def fiche(fiche: Fiche) -> str:
+        return f"fiches/{fiche.slug}/"
+
+    @staticmethod
+    def bloc(fiche: Fiche, bloc: Bloc) -> str:
+        return f"fiches/{fiche.slug}/blocs/{bloc.code.lower()}/"
+
+    @staticmethod
+    def taxonomy(name: str, page: int = 1) -> str:
+        return f"{name}/" if page == 1 else f"{name}/page/{page}/"
+
+    @staticmethod
+    def term(taxonomy: str, slug: str, page: int = 1) -> str:
+        return f"{taxonomy}/{slug}/" if page == 1 else f"{taxonomy}/{slug}/page/{page}/"
+
+    @staticmethod
+    def asset(name: str) -> str:
+        return f"assets/{name}"
+
+    # -- external addresses ------------------------------------------------------------
+    @staticmethod
+    def france_competences(numero: str) -> str:
+        """Official page: https://www.francecompetences.fr/recherche/rncp/26224/ (RS: /rs/)."""
+        kind = "rs" if numero.startswith("RS") else "rncp"
+        return f"https://www.francecompetences.fr/recherche/{kind}/{numero.removeprefix('RNCP').removeprefix('RS')}/"
+
+    @staticmethod
+    def france_travail(code_rome: str) -> str:
+        return f"https://candidat.francetravail.fr/metierscope/fiche-metier/{code_rome}"
+
+    # -- turning paths into links and files --------------------------------------------
+    def href(self, path: str) -> str:
+        """The link to a page, with the base path: `/catalogue/fiches/rncp26224/`."""
+        return self.base_path + check_path(path)
+
+    def absolute(self, path: str) -> str:
+        return self.origin + self.href(path)
+
+    @staticmethod
+    def output_file(path: str) -> PurePosixPath:
+        """`fiches/rncp26224/` -> `fiches/rncp26224/index.html`; `404.html` stays as is."""
+        check_path(path)
+        return PurePosixPath(path + "index.html" if path == "" or path.endswith("/") else path)

@@ -1,0 +1,79 @@
+"""Write a build into a staging folder beside the output folder, then swap it in whole.
+
+A failed or killed build never touches the previous site: until the swap, everything
+is written into `.site.build-XXXX`; the swap is one atomic exchange of two folders
+(Linux `renameat2(RENAME_EXCHANGE)`), or two renames where that call is missing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from .errors import BuildError
+
+MARKER = ".catalogue-build"  # marks a folder as ours, so a build never replaces anything else
+
+
+class Output:
+    def __init__(self, out: Path, protected: list[Path]):
+        self.out = out.resolve()
+        for folder in protected:
+            folder = folder.resolve()
+            if self.out == folder or folder.is_relative_to(self.out):
+                raise BuildError(f"refusing to write the site into {out}: it would replace {folder}")
+        if self.out.exists() and not (self.out / MARKER).exists() and any(self.out.iterdir()):
+            raise BuildError(
+                f"refusing to replace {out}: it is not empty and was not made by `catalogue build`; "
+                "choose another --out folder or empty this one"
+            )
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.build-", dir=self.out.parent))
+        self.staging.chmod(0o755)
+        self.written: set[PurePosixPath] = set()
+
+    def write(self, path: PurePosixPath, content: str | bytes) -> None:
+        if path in self.written:
+            raise BuildError(f"two pages would be written to {path}; each page needs its own address")
+        target = (self.staging / path).resolve()
+        if not target.is_relative_to(self.staging):
+            raise BuildError(f"refusing to write {path} outside the output folder")
+        self.written.add(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+
+    def copy_tree(self, source: Path, prefix: str) -> None:
+        for file in sorted(p for p in source.rglob("*") if p.is_file()):
+            relative = file.relative_to(source).as_posix()
+            path = PurePosixPath(prefix) / relative
+            if path not in self.written:  # a school's file, copied first, wins over ours
+                self.write(path, file.read_bytes())
+
+    def commit(self) -> None:
+        (self.staging / MARKER).write_text("Built by `catalogue build`; replaced whole by the next build.\n")
+        if self.out.exists():
+            _exchange(self.staging, self.out)  # staging now holds the previous site
+        else:
+            os.rename(self.staging, self.out)
+        self.abort()
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> None:
+    libc_name = ctypes.util.find_library("c")
+    libc = ctypes.CDLL(libc_name, use_errno=True) if libc_name else None
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        at_fdcwd, rename_exchange = -100, 2
+        if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+            return
+    old = b.with_name(b.name + ".old-" + a.name.rsplit("-", 1)[-1])
+    os.rename(b, old)
+    os.rename(a, b)
+    os.rename(old, a)
