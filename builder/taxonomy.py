@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from .model import Fiche
 from .nomenclature import NIVEAUX
-from .slugs import slugify, sort_key
+from .slugs import sort_key
+from .urls import certificateur_slug, niveau_slug, nsf_slug, rome_slug
 
 
 @dataclass
@@ -55,19 +56,19 @@ def _collect(fiches: Iterable[Fiche], entries: Callable[[Fiche], Iterable[Entry]
 
 def _niveaux(fiche: Fiche) -> list[Entry]:
     if fiche.niveau is None:
-        return [("sans-niveau", "Sans niveau de qualification", None)]
-    return [(str(fiche.niveau), NIVEAUX[fiche.niveau].libelle, None)]
+        return [(niveau_slug(None), "Sans niveau de qualification", None)]
+    return [(niveau_slug(fiche.niveau), NIVEAUX[fiche.niveau].libelle, None)]
 
 
 def build_taxonomies(fiches: list[Fiche]) -> dict[str, Taxonomy]:
     """`fiches` must already be sorted: each term lists its fiches in that order."""
     niveaux = _collect(fiches, _niveaux)
-    nsf = _collect(fiches, lambda f: [(n.code, n.libelle, n.code) for n in f.nsf])
-    certificateurs = _collect(fiches, lambda f: [(slugify(c.nom), c.nom, None) for c in f.certificateurs])
-    rome = _collect(fiches, lambda f: [(r.code.lower(), r.libelle, r.code) for r in f.rome])
+    nsf = _collect(fiches, lambda f: [(nsf_slug(n.code), n.libelle, n.code) for n in f.nsf])
+    certificateurs = _collect(fiches, lambda f: [(certificateur_slug(c.nom), c.nom, None) for c in f.certificateurs])
+    rome = _collect(fiches, lambda f: [(rome_slug(r.code), r.libelle, r.code) for r in f.rome])
 
     def by_level(term: Term) -> tuple[int, str]:
-        return (99, "") if term.slug == "sans-niveau" else (int(term.slug), "")
+        return (99, "") if not term.slug.isdigit() else (int(term.slug), "")
 
     taxonomies = [
         Taxonomy("niveaux", "Niveaux de qualification",

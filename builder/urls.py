@@ -11,10 +11,27 @@ import re
 from pathlib import PurePosixPath
 
 from .model import Bloc, Fiche
+from .slugs import slugify
 
 _SAFE_PATH = re.compile(r"([a-z0-9][a-z0-9._-]*/)*([a-z0-9][a-z0-9._-]*)?")
 
 TAXONOMIES = ("niveaux", "nsf", "certificateurs", "rome")
+
+
+def niveau_slug(niveau: int | None) -> str:
+    return str(niveau) if niveau else "sans-niveau"
+
+
+def certificateur_slug(nom: str) -> str:
+    return slugify(nom)
+
+
+def rome_slug(code: str) -> str:
+    return code.lower()
+
+
+def nsf_slug(code: str) -> str:
+    return code.lower()
 
 
 def normalise_base_path(base_path: str) -> str:
@@ -58,6 +75,18 @@ class Urls:
     @staticmethod
     def term(taxonomy: str, slug: str, page: int = 1) -> str:
         return f"{taxonomy}/{slug}/" if page == 1 else f"{taxonomy}/{slug}/page/{page}/"
+
+    def niveau(self, niveau: int | None) -> str:
+        return self.term("niveaux", niveau_slug(niveau))
+
+    def nsf(self, code: str) -> str:
+        return self.term("nsf", nsf_slug(code))
+
+    def certificateur(self, nom: str) -> str:
+        return self.term("certificateurs", certificateur_slug(nom))
+
+    def rome(self, code: str) -> str:
+        return self.term("rome", rome_slug(code))
 
     @staticmethod
     def asset(name: str) -> str:
