@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem, display_path, field_path
+from .fieldtypes import NUMERO_PATTERN
 from .load import Document, read_document
 from .model import Fiche
 from .rules import check_fiche
 from .slugs import sort_key
-from .taxonomy import Taxonomy, Term, build_taxonomies
+from .taxonomy import Taxonomy, build_taxonomies
 from .validate import validate
 
 
@@ -34,9 +36,6 @@ class Catalogue:
     def fiche(self, numero: str) -> Fiche | None:
         return self.by_numero.get(numero)
 
-    def terms_of(self, taxonomy: str, fiche: Fiche) -> list[Term]:
-        return [t for t in self.taxonomies[taxonomy].terms if fiche in t.fiches]
-
     def successeurs(self, fiche: Fiche) -> list[Fiche]:
         """Fiches of the catalogue that name this one as their predecessor."""
         return [f for f in self.fiches if any(a.numero == fiche.numero for a in f.anciennes_certifications)]
@@ -50,7 +49,8 @@ def fiche_order(fiche: Fiche) -> tuple[str, str, int]:
 def read_catalogue(content: Path, root: Path, today: dt.date) -> tuple[Catalogue | None, list[Problem]]:
     """Every error of every file, then the catalogue if there was none."""
     problems: list[Problem] = []
-    fiches: list[tuple[Document, Fiche]] = []
+    fiches: list[Fiche] = []
+    numbered: list[tuple[Document, str]] = []  # every well-formed number, valid fiche or not
     folder = content / "fiches"
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     if not files:
@@ -60,18 +60,20 @@ def read_catalogue(content: Path, root: Path, today: dt.date) -> tuple[Catalogue
         problems += found
         if not isinstance(document.data, dict):
             continue
-        numero = document.data.get("numero") if isinstance(document.data, dict) else None
-        fiche, found = validate(document, Fiche, {"numero": numero if isinstance(numero, str) else None})
+        numero = document.data.get("numero")
+        numero = numero if isinstance(numero, str) and re.fullmatch(NUMERO_PATTERN, numero) else None
+        if numero:
+            numbered.append((document, numero))
+            problems += _file_name(document, file, numero)
+        fiche, found = validate(document, Fiche, {"numero": numero})
         problems += found
-        if fiche is None:
-            continue
-        problems += [_at(document, loc, message, severity) for loc, message, severity in check_fiche(fiche)]
-        problems += _file_name(document, file, fiche)
-        fiches.append((document, fiche))
-    problems += _duplicates(fiches)
+        if fiche is not None:
+            problems += [_at(document, loc, message, severity) for loc, message, severity in check_fiche(fiche)]
+            fiches.append(fiche)
+    problems += _duplicates(numbered)
     if any(p.severity == "error" for p in problems):
         return None, problems
-    ordered = sorted((f for _, f in fiches), key=fiche_order)
+    ordered = sorted(fiches, key=fiche_order)
     return Catalogue(ordered, build_taxonomies(ordered), today), problems
 
 
@@ -80,18 +82,18 @@ def _at(document: Document, loc: tuple, message: str, severity: str = "error") -
     return Problem(document.path, line, column, field_path(loc), message, severity)  # type: ignore[arg-type]
 
 
-def _file_name(document: Document, file: Path, fiche: Fiche) -> list[Problem]:
-    expected = f"{fiche.slug}.yaml"
+def _file_name(document: Document, file: Path, numero: str) -> list[Problem]:
+    expected = f"{numero.lower()}.yaml"
     if file.name == expected:
         return []
     return [_at(document, ("numero",), f"the file name should match the number: rename {file.name} to {expected}, or correct `numero`")]
 
 
-def _duplicates(fiches: list[tuple[Document, Fiche]]) -> list[Problem]:
+def _duplicates(numbered: list[tuple[Document, str]]) -> list[Problem]:
     first: dict[str, Document] = {}
     problems = []
-    for document, fiche in fiches:
-        if fiche.numero in first:
-            problems.append(_at(document, ("numero",), f"{fiche.numero} is already the number of {first[fiche.numero].path}; each fiche has its own number"))
-        first.setdefault(fiche.numero, document)
+    for document, numero in numbered:
+        if numero in first:
+            problems.append(_at(document, ("numero",), f"{numero} is already the number of {first[numero].path}; each fiche has its own number"))
+        first.setdefault(numero, document)
     return problems

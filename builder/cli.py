@@ -37,7 +37,15 @@ def _config(args: argparse.Namespace) -> Config:
     except ValueError:
         raise BuildError(f"--today: expected a date like 2026-11-23, found {args.today!r}") from None
     out = Path(args.out) if getattr(args, "out", None) else root / "site"
-    return Config(root=root, out=out, base_path=getattr(args, "base_path", None), today=today, strict=args.strict)
+    return Config(
+        root=root,
+        out=out,
+        base_path=getattr(args, "base_path", None),
+        today=today,
+        strict=args.strict,
+        content_dir=Path(args.content) if args.content else None,
+        templates_dir=Path(args.templates) if getattr(args, "templates", None) else None,
+    )
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -104,15 +112,18 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--today", help="date the status of fiches is computed against, AAAA-MM-JJ "
                          "(default: SOURCE_DATE_EPOCH, else today)")
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
+        sub.add_argument("--content", help="content folder (default: ROOT/content)")
         return sub
 
     b = command("build", _build, "validate the content, then build the site")
     b.add_argument("--out", help="output folder (default: ROOT/site)")
     b.add_argument("--base-path", help="path the site is served under, e.g. /catalogue/ (default: from site.yaml url)")
+    b.add_argument("--templates", help="templates folder (default: ROOT/templates)")
     command("check", _check, "validate the content and write nothing")
     s = command("serve", _serve, "build, then serve the site on http://127.0.0.1")
     s.add_argument("--out", help="output folder (default: ROOT/site)")
     s.add_argument("--base-path", help="path to serve the site under (default: from site.yaml url)")
+    s.add_argument("--templates", help="templates folder (default: ROOT/templates)")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     s.add_argument("--no-build", action="store_true", help="serve the existing output without building")
     sc = command("schema", _schema, "write schema/fiche.schema.json from the model")

@@ -15,14 +15,16 @@ class Config:
     base_path: str | None  # overrides the path of the site's url
     today: dt.date  # the date the status of each fiche is computed against
     strict: bool = False  # warnings count as errors
+    content_dir: Path | None = None  # default: ROOT/content
+    templates_dir: Path | None = None  # default: ROOT/templates
 
     @property
     def content(self) -> Path:
-        return self.root / "content"
+        return self.content_dir or self.root / "content"
 
     @property
     def templates(self) -> Path:
-        return self.root / "templates"
+        return self.templates_dir or self.root / "templates"
 
 
 def build_date(pinned: str | None) -> dt.date:

@@ -212,8 +212,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
     at_tab = bool(mark) and line <= len(lines) and "\t" in lines[line - 1][: column]
     if at_tab or "\t" in problem:
         hint = "; indent with spaces, not tabs"
-    elif "found another document" in problem or "expected a single document" in problem:
-        hint = "; a fiche file holds one document: remove the extra `---`"
+    elif "another document" in problem or "single document" in problem:
+        return Problem(path, line, column, "", "a fiche file holds one YAML document, found a second one; remove the extra `---`")
     elif "found unexpected end of stream" in problem or "quoted scalar" in (exc.context or ""):
         hint = "; a quote was opened and never closed"
     elif "mapping values are not allowed" in problem:

@@ -1,0 +1,92 @@
+"""Shared fixtures: sites built once per session, served under /catalogue/, and Chromium."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from builder.build import build
+from builder.config import Config
+from builder.serve import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TODAY = dt.date(2026, 11, 23)
+BASE_PATH = "/catalogue/"
+
+
+def build_site(content: Path, out: Path, base_path: str = BASE_PATH, **options) -> Path:
+    config = Config(root=ROOT, out=out, base_path=base_path, today=TODAY, content_dir=content, **options)
+    build(config)
+    return out
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example catalogue (content/) built under /catalogue/."""
+    return build_site(ROOT / "content", tmp_path_factory.mktemp("example") / "site")
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The edge-case catalogue (tests/fixtures/site/content) built under /catalogue/."""
+    return build_site(FIXTURES / "site" / "content", tmp_path_factory.mktemp("fixture") / "site")
+
+
+def _serve(directory: Path) -> Iterator[str]:
+    server = make_server(directory, BASE_PATH, 0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def example_url(example_site: Path) -> Iterator[str]:
+    """Origin of a server that serves the example site under /catalogue/."""
+    yield from _serve(example_site)
+
+
+@pytest.fixture(scope="session")
+def fixture_url(fixture_site: Path) -> Iterator[str]:
+    yield from _serve(fixture_site)
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium (CI, root machines), else Playwright's own download."""
+    for candidate in (os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        path = chromium_path()
+        launched = playwright.chromium.launch(
+            executable_path=path,
+            args=["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1024, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.console_errors = errors  # type: ignore[attr-defined]
+    yield page
+    context.close()
