@@ -21,8 +21,8 @@ TODAY = dt.date(2026, 11, 23)
 BASE_PATH = "/catalogue/"
 
 
-def build_site(content: Path, out: Path, base_path: str = BASE_PATH, **options) -> Path:
-    config = Config(root=ROOT, out=out, base_path=base_path, today=TODAY, content_dir=content, **options)
+def build_site(content: Path, out: Path, base_path: str = BASE_PATH, today: dt.date = TODAY, **options) -> Path:
+    config = Config(root=ROOT, out=out, base_path=base_path, today=today, content_dir=content, **options)
     build(config)
     return out
 

@@ -1,0 +1,248 @@
+"""Rendered pages, parsed and asserted: what each page kind shows, in which order, linking where."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from xml.etree import ElementTree
+
+from bs4 import BeautifulSoup
+
+from .conftest import ROOT, build_site
+
+
+def soup(site: Path, path: str) -> BeautifulSoup:
+    file = site / path / "index.html" if not path.endswith((".html", ".xml")) else site / path
+    return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+
+
+def text(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_page_is_french_with_one_h1_and_a_title(fixture_site, example_site):
+    for site in (fixture_site, example_site):
+        for file in html_pages(site):
+            page = BeautifulSoup(file.read_text(), "html.parser")
+            assert page.html["lang"] == "fr", file
+            assert len(page.find_all("h1")) == 1, file
+            assert page.title.string.strip(), file
+            assert page.find("main", id="contenu"), file
+
+
+def test_no_script_and_no_dead_pole_emploi_links(fixture_site, example_site):
+    for site in (fixture_site, example_site):
+        for file in site.rglob("*.html"):
+            html = file.read_text()
+            assert "<script" not in html, file  # reading needs no JavaScript
+            assert "pole-emploi" not in html, file
+
+
+def test_home_lists_every_fiche_sorted_with_number_level_status_certifier(fixture_site):
+    cards = []
+    for path in ("", "page/2"):
+        cards += soup(fixture_site, path).select("li.carte")
+    titles = [text(c.select_one(".carte-titre")) for c in cards]
+    # alphabetical, ignoring case, accents and punctuation: "reseaux ancienne" < "superieur"
+    assert titles == [
+        "Assistant de gestion 1", "Assistant de gestion 2", "Assistant de gestion 3", "Assistant de gestion 4",
+        "Habilitation électrique", "Technicien réseaux (ancienne version)", 'Technicien <supérieur> & "réseaux"',
+    ]
+    first = text(cards[0])
+    assert "RNCP40001" in first and "Niveau 3 — équivalent CAP, BEP" in first and "Inactive" in first
+    assert "Certificateurs : Organisme Alpha ; ORGANISME ALPHA" in first
+    rs = next(c for c in cards if "RS1234" in text(c))
+    assert "Sans niveau de qualification" in text(rs) and "Active" in text(rs)
+
+
+def test_home_paginates(fixture_site):
+    first, second = soup(fixture_site, ""), soup(fixture_site, "page/2")
+    assert len(first.select("li.carte")) == 5 and len(second.select("li.carte")) == 2
+    assert first.select_one('.pagination a[rel="next"]')["href"] == "/catalogue/page/2/"
+    assert second.select_one('.pagination a[rel="prev"]')["href"] == "/catalogue/"
+    assert text(second.select_one('.pagination [aria-current="page"]')) == "2"
+    assert "Page 2 sur 2" in text(second.select_one(".pagination"))
+
+
+def test_fiche_sections_come_in_the_order_a_student_needs(fixture_site):
+    page = soup(fixture_site, "fiches/rncp30001")
+    ids = [s["id"] for s in page.select("article.fiche > section")]
+    assert ids == ["essentiel", "metier", "competences", "blocs", "acces", "preparation", "statistiques", "cadre-legal"]
+    assert [a["href"] for a in page.select(".sommaire a")] == [f"#{i}" for i in ids]
+
+
+def test_fiche_essentials(fixture_site):
+    page = soup(fixture_site, "fiches/rncp30001")
+    assert text(page.h1) == 'Technicien <supérieur> & "réseaux"'
+    essentiel = text(page.select_one("#essentiel"))
+    assert "Niveau 5 — équivalent Bac+2" in essentiel and "Ancienne nomenclature (1969) : niveau III" in essentiel
+    assert "BTS (Brevet de technicien supérieur)" in essentiel
+    assert "Active — enregistrée jusqu’au 31 août 2030" in essentiel
+    assert "SIRET 11004301500012" in essentiel
+    official = page.select_one('#essentiel a[href^="https://www.francecompetences.fr"]')
+    assert official["href"] == "https://www.francecompetences.fr/recherche/rncp/30001/"
+    assert page.select_one('#essentiel a[href="/catalogue/niveaux/5/"]')
+    assert page.select_one('#essentiel a[href="/catalogue/nsf/326t/"]')
+    assert page.select_one('#essentiel a[href="/catalogue/certificateurs/ministere-de-l-education-nationale/"]')
+
+
+def test_rome_codes_link_to_their_page_and_to_france_travail(fixture_site):
+    page = soup(fixture_site, "fiches/rncp30001")
+    links = [a["href"] for a in page.select(".liste-rome a")]
+    assert links == ["/catalogue/rome/m1805/", "https://candidat.francetravail.fr/metierscope/fiche-metier/M1805"]
+
+
+def test_blocs_are_listed_by_code_and_linked(fixture_site):
+    page = soup(fixture_site, "fiches/rncp30001")
+    items = page.select(".liste-blocs li")
+    assert [text(i.select_one(".numero")) for i in items] == ["RNCP30001BC01", "RNCP30001BC02", "RNCP30001BC03"]
+    assert items[0].a["href"] == "/catalogue/fiches/rncp30001/blocs/rncp30001bc01/"
+    assert "(bloc facultatif)" in text(items[2])
+
+
+def test_bloc_page(fixture_site):
+    page = soup(fixture_site, "fiches/rncp30001/blocs/rncp30001bc02")
+    assert text(page.h1) == "Sécuriser"
+    assert "RNCP30001BC02" in text(page.select_one(".badges"))
+    assert page.select_one('.essentiel a[href="/catalogue/fiches/rncp30001/"]')
+    assert "Sécuriser un poste." in text(page.select_one("section"))
+    assert page.select_one('a[rel="prev"]')["href"] == "/catalogue/fiches/rncp30001/blocs/rncp30001bc01/"
+    assert page.select_one('a[rel="next"]')["href"] == "/catalogue/fiches/rncp30001/blocs/rncp30001bc03/"
+    assert "Non renseigné." in text(page)  # no evaluation modalities given
+    first = soup(fixture_site, "fiches/rncp30001/blocs/rncp30001bc01")
+    assert first.select_one('a[rel="prev"]') is None
+    assert "Équivalent au bloc RNCP20001BC01 de Technicien réseaux (ancienne version) (RNCP20001)" in text(first)
+
+
+def test_access_routes_show_yes_no_and_unknown(fixture_site, example_site):
+    routes = soup(fixture_site, "fiches/rncp30001").select(".voie")
+    assert [text(r.h3) for r in routes] == [
+        "Après un parcours de formation sous statut d'élève ou d'étudiant", "En contrat d'apprentissage",
+        "Après un parcours de formation continue", "En contrat de professionnalisation",
+        "Par candidature individuelle", "Par expérience (VAE)",
+    ]
+    assert [text(r.strong) for r in routes] == ["Oui", "Oui", "Non", "Oui", "Oui", "Oui"]
+    example = soup(example_site, "fiches/rncp26224")
+    assert [text(r.strong) for r in example.select(".voie")] == ["Oui", "Oui", "Oui", "Oui", "Non renseigné", "Oui"]
+    assert "Accessible en Nouvelle-Calédonie Non renseigné" in text(example.select_one("#acces"))
+
+
+def test_inactive_fiche_points_to_its_successor(fixture_site):
+    page = soup(fixture_site, "fiches/rncp20001")
+    notice = page.select_one(".avertissement")
+    assert "Inactive — enregistrement terminé le 31 août 2021" in text(page.select_one(".badges"))
+    assert "jusqu’au 31 décembre 2022" in text(notice)
+    assert notice.select_one('a[href="/catalogue/fiches/rncp30001/"]')
+    successor = soup(fixture_site, "fiches/rncp30001")
+    assert successor.select_one('#cadre-legal a[href="/catalogue/fiches/rncp20001/"]')  # predecessor, internal
+
+
+def test_predecessor_outside_the_catalogue_links_to_france_competences(example_site):
+    page = soup(example_site, "fiches/rncp16959")
+    link = page.select_one('#cadre-legal a[href="https://www.francecompetences.fr/recherche/rncp/9052/"]')
+    assert link is not None
+    assert "Directeur de projets en édition et communication numériques" in text(link.parent)
+
+
+def test_places_are_grouped_by_declaring_certifier_with_region(example_site, fixture_site):
+    page = soup(example_site, "fiches/rncp16959")
+    groups = [text(h) for h in page.select("#preparation h3")]
+    assert groups == [
+        "Lieux déclarés par ECAD Consultant - IESA Multimédia",
+        "Lieux déclarés par ESGCV-Digital Campus",
+        "Lieux de certification",
+    ]
+    montpellier = next(li for li in page.select("#preparation li") if "Montpellier" in text(li))
+    assert "34965 Montpellier Cedex 2" in text(montpellier) and "Hérault (34), Occitanie" in text(montpellier)
+    fixture = soup(fixture_site, "fiches/rncp30001")
+    assert "La Réunion (974), La Réunion" in text(fixture.select_one("#preparation"))
+    assert [text(h) for h in fixture.select("#preparation h3")][:2] == ["Lieux de préparation", "Préparation à distance"]
+
+
+def test_statistics_table_and_missing_values(fixture_site, example_site):
+    table = soup(fixture_site, "fiches/rncp30001").select_one("#statistiques table")
+    rows = [[text(c) for c in tr.find_all(["th", "td"])] for tr in table.select("tbody tr")]
+    assert rows[0] == ["2024", "1 234", "12", "81 %", "indisponible", "indisponible"]
+    assert rows[1][0] == "2023"
+    assert "Aucune statistique publiée" in text(soup(fixture_site, "fiches/rs1234").select_one("#statistiques"))
+    assert "IESA multimédia : 70 titrés par an" in text(soup(example_site, "fiches/rncp16959").select_one("#statistiques"))
+
+
+def test_rome_page_lists_every_fiche_naming_the_code(fixture_site):
+    page = soup(fixture_site, "rome/m1805")
+    assert text(page.h1) == "M1805 — Développement informatique" or text(page.h1) == "M1805 — Études et développement informatique"
+    assert [text(c.select_one(".numero")) for c in page.select("li.carte")] == ["RS1234", "RNCP30001"]
+    assert page.select_one('a[href="https://candidat.francetravail.fr/metierscope/fiche-metier/M1805"]')
+    index = soup(fixture_site, "rome")
+    assert [a["href"] for a in index.select(".termes a")] == ["/catalogue/rome/m1805/"]
+
+
+def test_taxonomy_indexes_and_terms(fixture_site, example_site):
+    niveaux = soup(fixture_site, "niveaux")
+    assert [text(li) for li in niveaux.select(".termes li")] == [
+        "Niveau 3 — équivalent CAP, BEP 1 certification",
+        "Niveau 4 — équivalent Bac 1 certification",
+        "Niveau 5 — équivalent Bac+2 3 certifications",
+        "Niveau 6 — équivalent Bac+3 1 certification",
+        "Sans niveau de qualification 1 certification",
+    ]
+    certificateurs = [text(li) for li in soup(fixture_site, "certificateurs").select(".termes li")]
+    assert certificateurs == ["Ministère de l'Éducation nationale 2 certifications", "Organisme Alpha 5 certifications"]
+    level6 = soup(example_site, "niveaux/6")
+    assert [text(c.select_one(".carte-titre")) for c in level6.select("li.carte")] == ["Chef de projet numérique"]
+    nsf = soup(example_site, "nsf")
+    assert [text(a) for a in nsf.select(".termes a")] == [
+        "326 — Informatique, traitement de l'information, réseaux de transmission",
+        "326w — Informatique commercialisation",
+    ]
+
+
+def test_term_pages_paginate(fixture_site):
+    alpha = soup(fixture_site, "certificateurs/organisme-alpha")
+    assert len(alpha.select("li.carte")) == 5 and alpha.select_one(".pagination") is None
+
+
+def test_404_links_work_from_any_depth(fixture_site):
+    page = soup(fixture_site, "404.html")
+    hrefs = [a["href"] for a in page.select("main a")]
+    assert hrefs[0] == "/catalogue/" and all(h.startswith("/catalogue/") for h in hrefs)
+    assert page.select_one('link[rel="stylesheet"]')["href"] == "/catalogue/assets/style.css"
+
+
+def test_sitemap_and_robots(fixture_site):
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    sitemap = ElementTree.parse(fixture_site / "sitemap.xml").getroot()
+    locs = [loc.text for loc in sitemap.findall("s:url/s:loc", namespace)]
+    pages = [p for p in fixture_site.rglob("index.html")]
+    assert len(locs) == len(pages)
+    assert all(loc.startswith("https://ecole.github.io/catalogue/") for loc in locs)
+    assert "https://ecole.github.io/catalogue/fiches/rncp30001/blocs/rncp30001bc01/" in locs
+    assert not any("404" in loc for loc in locs)
+    assert "Sitemap: https://ecole.github.io/catalogue/sitemap.xml" in (fixture_site / "robots.txt").read_text()
+
+
+def test_editor_text_is_shown_never_run(fixture_site):
+    page = soup(fixture_site, "fiches/rncp30001")
+    metier = page.select_one("#metier")
+    assert "Le texte <script>alert(1)</script> reste du texte." in text(metier)
+    assert metier.find("script") is None
+    assert metier.find("h3", string="Un titre dans le texte")  # Markdown heading shifted under the section
+    assert metier.select_one('a[href="https://exemple.fr/reseaux"]')
+
+
+def test_status_follows_the_build_date(tmp_path):
+    before = build_site(ROOT / "content", tmp_path / "a", today=dt.date(2019, 6, 7))
+    after = build_site(ROOT / "content", tmp_path / "b", today=dt.date(2019, 6, 8))
+    assert "Active — enregistrée jusqu’au 7 juin 2019" in text(soup(before, "fiches/rncp26224").select_one(".badges"))
+    assert "Inactive — enregistrement terminé le 7 juin 2019" in text(soup(after, "fiches/rncp26224").select_one(".badges"))
+
+
+def test_domain_root_has_no_prefix(tmp_path):
+    site = build_site(ROOT / "content", tmp_path / "root", base_path="/")
+    page = soup(site, "fiches/rncp26224")
+    assert page.select_one('link[rel="stylesheet"]')["href"] == "/assets/style.css"
+    assert page.select_one('link[rel="canonical"]')["href"] == "https://exemple.github.io/fiches/rncp26224/"
