@@ -1,0 +1,42 @@
+# Two commands for a fresh machine; each does its own set-up.
+#   make site   build site/ from content/
+#   make test   run every test (installs Chromium, Java and vnu where needed)
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CATALOGUE := $(VENV)/bin/catalogue
+INSTALLED := $(VENV)/.installed
+
+.PHONY: site serve check test golden schema clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+site: $(INSTALLED)
+	$(CATALOGUE) build
+
+serve: $(INSTALLED)
+	$(CATALOGUE) serve
+
+check: $(INSTALLED)
+	$(CATALOGUE) check
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(INSTALLED) node_modules/.installed
+	bash .ci/test-tools
+	$(PY) -m pytest
+
+# Regenerate the golden copy of the fixture site after an intended change; review the diff.
+golden: $(INSTALLED)
+	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_build.py -k golden
+
+schema: $(INSTALLED)
+	$(CATALOGUE) schema
+
+clean:
+	rm -rf site .site.build-* $(VENV) node_modules
