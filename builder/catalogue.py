@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import Problem, display_path, field_path
@@ -23,9 +23,14 @@ class Catalogue:
     taxonomies: dict[str, Taxonomy]
     today: dt.date
     by_numero: dict[str, Fiche] = field(init=False)
+    _successeurs: dict[str, list[Fiche]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_numero = {f.numero: f for f in self.fiches}
+        self._successeurs = {}
+        for fiche in self.fiches:
+            for ancienne in fiche.anciennes_certifications:
+                self._successeurs.setdefault(ancienne.numero, []).append(fiche)
 
     def est_active(self, fiche: Fiche) -> bool:
         """Active unless marked inactive or past the end of its registration (on the build date)."""
@@ -38,7 +43,7 @@ class Catalogue:
 
     def successeurs(self, fiche: Fiche) -> list[Fiche]:
         """Fiches of the catalogue that name this one as their predecessor."""
-        return [f for f in self.fiches if any(a.numero == fiche.numero for a in f.anciennes_certifications)]
+        return self._successeurs.get(fiche.numero, [])
 
 
 def fiche_order(fiche: Fiche) -> tuple[str, str, int]:
@@ -50,7 +55,7 @@ def read_catalogue(content: Path, root: Path, today: dt.date) -> tuple[Catalogue
     """Every error of every file, then the catalogue if there was none."""
     problems: list[Problem] = []
     fiches: list[Fiche] = []
-    numbered: list[tuple[Document, str]] = []  # every well-formed number, valid fiche or not
+    numbered: list[Problem] = []  # where each well-formed number is written, valid fiche or not
     folder = content / "fiches"
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     if not files:
@@ -63,7 +68,7 @@ def read_catalogue(content: Path, root: Path, today: dt.date) -> tuple[Catalogue
         numero = document.data.get("numero")
         numero = numero if isinstance(numero, str) and re.fullmatch(NUMERO_PATTERN, numero) else None
         if numero:
-            numbered.append((document, numero))
+            numbered.append(_at(document, ("numero",), numero))
             problems += _file_name(document, file, numero)
         fiche, found = validate(document, Fiche, {"numero": numero})
         problems += found
@@ -89,11 +94,14 @@ def _file_name(document: Document, file: Path, numero: str) -> list[Problem]:
     return [_at(document, ("numero",), f"the file name should match the number: rename {file.name} to {expected}, or correct `numero`")]
 
 
-def _duplicates(numbered: list[tuple[Document, str]]) -> list[Problem]:
-    first: dict[str, Document] = {}
+def _duplicates(numbered: list[Problem]) -> list[Problem]:
+    """`numbered` holds one located entry per file, its message being the number."""
+    first: dict[str, str] = {}
     problems = []
-    for document, numero in numbered:
+    for place in numbered:
+        numero = place.message
         if numero in first:
-            problems.append(_at(document, ("numero",), f"{numero} is already the number of {first[numero].path}; each fiche has its own number"))
-        first.setdefault(numero, document)
+            message = f"{numero} is already the number of {first[numero]}; each fiche has its own number"
+            problems.append(replace(place, message=message))
+        first.setdefault(numero, place.path)
     return problems

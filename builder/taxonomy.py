@@ -43,10 +43,12 @@ def _collect(fiches: Iterable[Fiche], entries: Callable[[Fiche], Iterable[Entry]
     """Group fiches by term slug; a term's label is the one most fiches use (ties: alphabetical)."""
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     terms: dict[str, Term] = {}
+    listed: set[tuple[str, str]] = set()  # (term, fiche number): a fiche is listed once per term
     for fiche in fiches:
         for slug, libelle, code in entries(fiche):
             term = terms.setdefault(slug, Term("", slug, libelle, code))
-            if fiche not in term.fiches:
+            if (slug, fiche.numero) not in listed:
+                listed.add((slug, fiche.numero))
                 term.fiches.append(fiche)
             labels[slug][libelle] += 1
     for slug, term in terms.items():
