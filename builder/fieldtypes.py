@@ -66,32 +66,27 @@ def check_code_bloc(value: Any, info: ValidationInfo) -> str:
     raise fail(f"expected a bloc code like {example}, found {describe(value)}{hint}")
 
 
-def check_code_rome(value: Any) -> str:
-    text = _as_text(value, "a ROME code: a capital letter A–N and 4 digits, like M1705")
-    if re.fullmatch(r"[A-N][0-9]{4}", text):
+def _check_code(value: Any, pattern: str, expected: str, fold: Any = None) -> str:
+    """A code matching `pattern`; `fold` (str.upper, str.lower) suggests the fixed case."""
+    text = _as_text(value, expected)
+    if re.fullmatch(pattern, text):
         return text
-    hint = f"; write {text.upper()}" if re.fullmatch(r"[A-N][0-9]{4}", text.upper()) else ""
-    raise fail(
-        f"expected a ROME code: a capital letter A–N and 4 digits, like M1705, found {describe(value)}{hint}"
-    )
+    hint = f"; write {fold(text)}" if fold and re.fullmatch(pattern, fold(text)) else ""
+    raise fail(f"expected {expected}, found {describe(value)}{hint}")
+
+
+def check_code_rome(value: Any) -> str:
+    return _check_code(value, r"[A-N][0-9]{4}", "a ROME code: a capital letter A–N and 4 digits, like M1705", str.upper)
 
 
 def check_code_nsf(value: Any) -> str:
-    text = _as_text(value, "an NSF code: 3 digits and an optional letter, like 326 or 326w")
-    if re.fullmatch(r"[0-9]{3}[a-z]?", text):
-        return text
-    hint = f"; write {text.lower()}" if re.fullmatch(r"[0-9]{3}[a-z]?", text.lower()) else ""
-    raise fail(
-        f"expected an NSF code: 3 digits and an optional small letter, like 326 or 326w, "
-        f"found {describe(value)}{hint}"
+    return _check_code(
+        value, r"[0-9]{3}[a-z]?", "an NSF code: 3 digits and an optional small letter, like 326 or 326w", str.lower
     )
 
 
 def check_formacode(value: Any) -> str:
-    text = _as_text(value, "a Formacode: 5 digits, like 46270")
-    if re.fullmatch(r"[0-9]{5}", text):
-        return text
-    raise fail(f"expected a Formacode: 5 digits, like 46270, found {describe(value)}")
+    return _check_code(value, r"[0-9]{5}", "a Formacode: 5 digits, like 46270")
 
 
 def check_siret(value: Any) -> str:
