@@ -266,3 +266,42 @@ def test_python_m_builder_runs(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "2 fiche(s) checked" in result.stdout
+
+
+def test_build_date_comes_from_source_date_epoch(monkeypatch):
+    import datetime as dt
+
+    from builder.config import build_date
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1559865600")  # 2019-06-07T00:00:00Z
+    assert build_date(None) == dt.date(2019, 6, 7)
+    assert build_date("2020-01-02") == dt.date(2020, 1, 2)  # --today wins
+
+
+def test_bad_options_are_reported_without_traceback(tmp_path, capsys):
+    project = make_project(tmp_path, {"rncp26224.yaml": VALID})
+    assert main(["check", "--root", str(project), "--today", "demain"]) == 1
+    assert capsys.readouterr().err == "build failed: --today: expected a date like 2026-11-23, found 'demain'\n"
+    code = main(["build", "--root", str(project), "--templates", str(ROOT / "templates"), "--base-path", "/../etc/", "--today", "2026-11-23"])
+    assert code == 1
+    assert capsys.readouterr().err.startswith("build failed: --base-path: invalid base path segment '..'")
+    assert not (project / "site").exists()
+
+
+def test_local_server_redirects_to_the_base_path(example_site):
+    import threading
+    import urllib.request
+
+    from builder.serve import make_server
+
+    server = make_server(example_site, "/catalogue/", 0, quiet=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/") as response:
+            assert response.url.endswith("/catalogue/")
+            assert "Chef de projet numérique" in response.read().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/catalogue/fiches/rncp26224") as response:
+            assert response.url.endswith("/catalogue/fiches/rncp26224/")
+    finally:
+        server.shutdown()
+        server.server_close()
