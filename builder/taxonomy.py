@@ -32,9 +32,6 @@ class Taxonomy:
     description: str
     terms: list[Term]
 
-    def term_of(self, slug: str) -> Term:
-        return next(t for t in self.terms if t.slug == slug)
-
 
 Entry = tuple[str, str, str | None]  # slug, label, code
 
