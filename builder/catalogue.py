@@ -10,7 +10,7 @@ from pathlib import Path
 from .errors import Problem, display_path, field_path
 from .fieldtypes import NUMERO_PATTERN
 from .load import Document, read_document
-from .model import Fiche
+from .model import Bloc, Fiche
 from .rules import check_fiche
 from .slugs import sort_key
 from .taxonomy import Taxonomy, build_taxonomies
@@ -40,6 +40,11 @@ class Catalogue:
 
     def fiche(self, numero: str) -> Fiche | None:
         return self.by_numero.get(numero)
+
+    @staticmethod
+    def blocs(fiche: Fiche) -> list[Bloc]:
+        """A fiche's blocs in code order (the official export lists them in any order)."""
+        return sorted(fiche.blocs, key=lambda b: b.code)
 
     def successeurs(self, fiche: Fiche) -> list[Fiche]:
         """Fiches of the catalogue that name this one as their predecessor."""

@@ -8,7 +8,6 @@ from math import ceil
 from typing import Any, Generic, TypeVar
 
 from .catalogue import Catalogue
-from .model import Bloc, Fiche
 from .urls import Urls
 
 T = TypeVar("T")
@@ -46,10 +45,6 @@ def paginate(items: Sequence[T], size: int, path_of: Callable[[int], str]) -> li
     return [Pagination(items[(n - 1) * size : n * size], n, pages, len(items), path_of) for n in range(1, pages + 1)]
 
 
-def blocs_in_order(fiche: Fiche) -> list[Bloc]:
-    return sorted(fiche.blocs, key=lambda b: b.code)
-
-
 def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
     pages = [
         Page(p.path_of(p.page), ["home.html"], {"pagination": p})
@@ -57,7 +52,7 @@ def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
     ]
     for fiche in catalogue.fiches:
         pages.append(Page(urls.fiche(fiche), ["fiche.html"], {"fiche": fiche}))
-        blocs = blocs_in_order(fiche)
+        blocs = catalogue.blocs(fiche)
         for i, bloc in enumerate(blocs):
             context = {
                 "fiche": fiche,
