@@ -19,6 +19,7 @@ from .write import Output
 @dataclass
 class Report:
     problems: list[Problem]
+    base_path: str = "/"
     pages: int = 0
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)
@@ -65,7 +66,7 @@ def build(config: Config) -> Report:
     finally:
         output.abort()
     step("copy assets and swap", t)
-    return Report(problems, len(pages), time.perf_counter() - started, steps)
+    return Report(problems, urls.base_path, len(pages), time.perf_counter() - started, steps)
 
 
 def make_urls(config: Config, site: Site) -> Urls:

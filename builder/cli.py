@@ -10,6 +10,7 @@ from .build import build, check, make_urls
 from .config import Config, build_date
 from .errors import BuildError, ContentError, Problem
 from .schema import fiche_schema
+from .settings import read_site
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,11 +73,15 @@ def _serve(args: argparse.Namespace) -> int:
     from .serve import make_server
 
     config = _config(args)
-    if not args.no_build:
+    if args.no_build:
+        site, problems = read_site(config.content, config.root)  # only the base path is needed
+        if site is None:
+            raise ContentError(problems)
+        base_path = make_urls(config, site).base_path
+    else:
         report = build(config)
         print(f"built {report.pages} pages in {report.seconds:.2f} s")
-    site, _, _ = check(config)
-    base_path = make_urls(config, site).base_path
+        base_path = report.base_path
     server = make_server(config.out, base_path, args.port)
     print(f"serving {config.out} at http://127.0.0.1:{server.server_port}{base_path} (Ctrl+C to stop)")
     try:

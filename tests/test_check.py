@@ -305,3 +305,29 @@ def test_local_server_redirects_to_the_base_path(example_site):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("no_build", [False, True])
+def test_catalogue_serve_serves_under_the_base_path(tmp_path, no_build):
+    import re
+    import subprocess
+    import sys
+    import urllib.request
+
+    out = tmp_path / "site"
+    base = [sys.executable, "-m", "builder", "serve", "--root", str(ROOT), "--out", str(out), "--port", "0", "--today", "2026-11-23"]
+    if no_build:
+        assert main(["build", "--root", str(ROOT), "--out", str(out), "--today", "2026-11-23"]) == 0
+        base.append("--no-build")
+    with subprocess.Popen(base, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as server:
+        try:
+            line = ""
+            while "serving" not in line:
+                line = server.stdout.readline()
+                assert line, server.stderr.read()
+            url = re.search(r"http://\S+", line).group(0)
+            assert url.endswith("/catalogue/")
+            with urllib.request.urlopen(url + "fiches/rncp26224/") as response:
+                assert "Chef de projet numérique" in response.read().decode()
+        finally:
+            server.terminate()
