@@ -60,7 +60,7 @@ def read_catalogue(content: Path, root: Path, today: dt.date) -> tuple[Catalogue
     """Every error of every file, then the catalogue if there was none."""
     problems: list[Problem] = []
     fiches: list[Fiche] = []
-    numbered: list[Problem] = []  # where each well-formed number is written, valid fiche or not
+    numbered: list[tuple[str, Problem]] = []  # each well-formed number and where it is written, valid fiche or not
     folder = content / "fiches"
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     if not files:
@@ -73,7 +73,7 @@ def read_catalogue(content: Path, root: Path, today: dt.date) -> tuple[Catalogue
         numero = document.data.get("numero")
         numero = numero if isinstance(numero, str) and re.fullmatch(NUMERO_PATTERN, numero) else None
         if numero:
-            numbered.append(_at(document, ("numero",), numero))
+            numbered.append((numero, _at(document, ("numero",), "")))
             problems += _file_name(document, file, numero)
         fiche, found = validate(document, Fiche, {"numero": numero})
         problems += found
@@ -99,12 +99,11 @@ def _file_name(document: Document, file: Path, numero: str) -> list[Problem]:
     return [_at(document, ("numero",), f"the file name should match the number: rename {file.name} to {expected}, or correct `numero`")]
 
 
-def _duplicates(numbered: list[Problem]) -> list[Problem]:
-    """`numbered` holds one located entry per file, its message being the number."""
+def _duplicates(numbered: list[tuple[str, Problem]]) -> list[Problem]:
+    """`numbered`: each file's number, with a problem located on it and no message yet."""
     first: dict[str, str] = {}
     problems = []
-    for place in numbered:
-        numero = place.message
+    for numero, place in numbered:
         if numero in first:
             message = f"{numero} is already the number of {first[numero]}; each fiche has its own number"
             problems.append(replace(place, message=message))

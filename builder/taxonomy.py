@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .model import Fiche
 from .nomenclature import NIVEAUX
 from .slugs import sort_key
-from .urls import certificateur_slug, niveau_slug, nsf_slug, rome_slug
+from .urls import certificateur_slug, code_slug, niveau_slug
 
 
 @dataclass
@@ -62,12 +62,12 @@ def _niveaux(fiche: Fiche) -> list[Entry]:
 def build_taxonomies(fiches: list[Fiche]) -> dict[str, Taxonomy]:
     """`fiches` must already be sorted: each term lists its fiches in that order."""
     niveaux = _collect(fiches, _niveaux)
-    nsf = _collect(fiches, lambda f: [(nsf_slug(n.code), n.libelle, n.code) for n in f.nsf])
+    nsf = _collect(fiches, lambda f: [(code_slug(n.code), n.libelle, n.code) for n in f.nsf])
     certificateurs = _collect(fiches, lambda f: [(certificateur_slug(c.nom), c.nom, None) for c in f.certificateurs])
-    rome = _collect(fiches, lambda f: [(rome_slug(r.code), r.libelle, r.code) for r in f.rome])
+    rome = _collect(fiches, lambda f: [(code_slug(r.code), r.libelle, r.code) for r in f.rome])
 
-    def by_level(term: Term) -> tuple[int, str]:
-        return (99, "") if not term.slug.isdigit() else (int(term.slug), "")
+    def by_level(term: Term) -> int:
+        return int(term.slug) if term.slug.isdigit() else 99  # "sans-niveau" last
 
     taxonomies = [
         Taxonomy("niveaux", "Niveaux de qualification",

@@ -15,9 +15,6 @@ from .slugs import slugify
 
 _SAFE_PATH = re.compile(r"([a-z0-9][a-z0-9._-]*/)*([a-z0-9][a-z0-9._-]*)?")
 
-TAXONOMIES = ("niveaux", "nsf", "certificateurs", "rome")
-
-
 def niveau_slug(niveau: int | None) -> str:
     return str(niveau) if niveau else "sans-niveau"
 
@@ -26,11 +23,8 @@ def certificateur_slug(nom: str) -> str:
     return slugify(nom)
 
 
-def rome_slug(code: str) -> str:
-    return code.lower()
-
-
-def nsf_slug(code: str) -> str:
+def code_slug(code: str) -> str:
+    """ROME and NSF codes: `M1705` -> `m1705`."""
     return code.lower()
 
 
@@ -80,13 +74,13 @@ class Urls:
         return self.term("niveaux", niveau_slug(niveau))
 
     def nsf(self, code: str) -> str:
-        return self.term("nsf", nsf_slug(code))
+        return self.term("nsf", code_slug(code))
 
     def certificateur(self, nom: str) -> str:
         return self.term("certificateurs", certificateur_slug(nom))
 
     def rome(self, code: str) -> str:
-        return self.term("rome", rome_slug(code))
+        return self.term("rome", code_slug(code))
 
     @staticmethod
     def asset(name: str) -> str:

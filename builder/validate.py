@@ -33,14 +33,14 @@ def _problem(document: Document, model: type[BaseModel], error: Any) -> Problem:
     loc: Loc = tuple(error["loc"])
     kind = error["type"]
     found = error.get("input")
-    key_error = kind in ("extra_forbidden", "missing")
-    line, column = document.position(loc, key=kind == "extra_forbidden")
-    if kind == "missing":
+    if kind == "missing":  # point at the group that lacks the field
         line, column = document.position(loc[:-1])
-    return Problem(document.path, line, column, field_path(loc), _message(model, loc, kind, error, found, key_error))
+    else:
+        line, column = document.position(loc, key=kind == "extra_forbidden")
+    return Problem(document.path, line, column, field_path(loc), _message(model, loc, kind, error, found))
 
 
-def _message(model: type[BaseModel], loc: Loc, kind: str, error: Any, found: Any, key_error: bool) -> str:
+def _message(model: type[BaseModel], loc: Loc, kind: str, error: Any, found: Any) -> str:
     if kind == "fiche":  # our own validators already wrote the whole message
         return str(error["ctx"]["message"])
     if kind == "extra_forbidden":

@@ -54,14 +54,15 @@ class Output:
                 self.write(path, file.read_bytes())
 
     def commit(self) -> None:
+        """Swap the staging folder in; it then holds the previous site, for abort() to remove."""
         (self.staging / MARKER).write_text("Built by `catalogue build`; replaced whole by the next build.\n")
         if self.out.exists():
             _exchange(self.staging, self.out)  # staging now holds the previous site
         else:
             os.rename(self.staging, self.out)
-        self.abort()
 
     def abort(self) -> None:
+        """Remove the staging folder: the unfinished build, or after commit() the previous site."""
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
