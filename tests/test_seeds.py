@@ -6,17 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+
+from .test_pages import soup, text
 
 
 def page_text(site: Path, path: str) -> str:
-    html = (site / path / "index.html").read_text(encoding="utf-8")
-    return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+    return text(soup(site, path))
 
 
 def page_links(site: Path, path: str) -> set[str]:
-    html = (site / path / "index.html").read_text(encoding="utf-8")
-    return {a["href"] for a in BeautifulSoup(html, "html.parser").find_all("a")}
+    return {a["href"] for a in soup(site, path).find_all("a")}
 
 
 FICHE_26224 = [
