@@ -9,10 +9,11 @@ from pathlib import Path
 
 from .errors import Problem, display_path, field_path
 from .fieldtypes import NUMERO_PATTERN
+from .lint import lint
 from .load import Document, read_document
-from .model import Bloc, Fiche
+from .model import Bloc, Fiche, Lieu
 from .rules import check_fiche
-from .slugs import sort_key
+from .slugs import normalise, sort_key
 from .taxonomy import Taxonomy, build_taxonomies
 from .validate import validate
 
@@ -46,6 +47,17 @@ class Catalogue:
         """A fiche's blocs in code order (the official export lists them in any order)."""
         return sorted(fiche.blocs, key=lambda b: b.code)
 
+    @staticmethod
+    def lieux_sur_place(fiche: Fiche) -> list[tuple[str | None, list[Lieu]]]:
+        """Places with an address, grouped by the certifier that declared them (undeclared last)."""
+        names = {normalise(c.nom): c.nom for c in fiche.certificateurs}  # as the fiche spells them
+        groups: dict[str | None, tuple[str | None, list[Lieu]]] = {}
+        for lieu in fiche.lieux_preparation:
+            if not lieu.a_distance:
+                key = normalise(lieu.declare_par) if lieu.declare_par else None
+                groups.setdefault(key, (names.get(key or "", lieu.declare_par), []))[1].append(lieu)
+        return [groups[key] for key in sorted(groups, key=lambda k: (k is None, k or ""))]
+
     def successeurs(self, fiche: Fiche) -> list[Fiche]:
         """Fiches of the catalogue that name this one as their predecessor."""
         return self._successeurs.get(fiche.numero, [])
@@ -58,33 +70,46 @@ def fiche_order(fiche: Fiche) -> tuple[str, str, int]:
 
 def read_catalogue(content: Path, root: Path, today: dt.date) -> tuple[Catalogue | None, list[Problem]]:
     """Every error of every file, then the catalogue if there was none."""
-    problems: list[Problem] = []
-    fiches: list[Fiche] = []
-    numbered: list[tuple[str, Problem]] = []  # each well-formed number and where it is written, valid fiche or not
     folder = content / "fiches"
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     if not files:
-        problems.append(Problem(display_path(folder, root), 0, 0, "", "no fiche found; add files named like rncp26224.yaml"))
-    for file in files:
-        document, found = read_document(file, display_path(file, root))
-        problems += found
-        if not isinstance(document.data, dict):
-            continue
-        numero = document.data.get("numero")
-        numero = numero if isinstance(numero, str) and re.fullmatch(NUMERO_PATTERN, numero) else None
-        if numero:
-            numbered.append((numero, _at(document, ("numero",), "")))
-            problems += _file_name(document, file, numero)
-        fiche, found = validate(document, Fiche, {"numero": numero})
-        problems += found
-        if fiche is not None:
-            problems += [_at(document, loc, message, severity) for loc, message, severity in check_fiche(fiche)]
-            fiches.append(fiche)
-    problems += _duplicates(numbered)
+        return None, [Problem(display_path(folder, root), 0, 0, "", "no fiche found; add files named like rncp26224.yaml")]
+    checked = [check_document(*read_document(file, display_path(file, root)), file.name) for file in files]
+    problems = [p for c in checked for p in c.problems] + _duplicates([c.numero for c in checked if c.numero])
     if any(p.severity == "error" for p in problems):
         return None, problems
-    ordered = sorted(fiches, key=fiche_order)
+    ordered = sorted((c.fiche for c in checked if c.fiche), key=fiche_order)
     return Catalogue(ordered, build_taxonomies(ordered), today), problems
+
+
+@dataclass
+class Checked:
+    """One file, checked alone: its fiche if valid, its problems, and its number if readable."""
+
+    fiche: Fiche | None
+    problems: list[Problem]
+    # (not named after its number, number, where it is written): for the duplicate check
+    numero: tuple[bool, str, Problem] | None = None
+
+
+def check_document(document: Document, unreadable: list[Problem], file_name: str) -> Checked:
+    """Validate one read document and apply the rules that need only this file."""
+    if not isinstance(document.data, dict):
+        return Checked(None, unreadable)
+    problems = list(unreadable)
+    numero = document.data.get("numero")
+    numero = numero if isinstance(numero, str) and re.fullmatch(NUMERO_PATTERN, numero) else None
+    numbered = None
+    if numero:
+        numbered = (file_name != f"{numero.lower()}.yaml", numero, _at(document, ("numero",), ""))
+        problems += _file_name(document, file_name, numero)
+    fiche, found = validate(document, Fiche, {"numero": numero})
+    said = {p.field for p in unreadable if p.field}
+    problems += [p for p in found if p.field not in said]  # a value the reader refused is reported once
+    if fiche is not None:
+        problems += [_at(document, loc, message, severity) for loc, message, severity in check_fiche(fiche)]
+        problems += lint(document)
+    return Checked(fiche, problems, numbered)
 
 
 def _at(document: Document, loc: tuple, message: str, severity: str = "error") -> Problem:
@@ -92,18 +117,19 @@ def _at(document: Document, loc: tuple, message: str, severity: str = "error") -
     return Problem(document.path, line, column, field_path(loc), message, severity)  # type: ignore[arg-type]
 
 
-def _file_name(document: Document, file: Path, numero: str) -> list[Problem]:
+def _file_name(document: Document, file_name: str, numero: str) -> list[Problem]:
     expected = f"{numero.lower()}.yaml"
-    if file.name == expected:
+    if file_name == expected:
         return []
-    return [_at(document, ("numero",), f"the file name should match the number: rename {file.name} to {expected}, or correct `numero`")]
+    return [_at(document, ("numero",), f"the file name should match the number: rename {file_name} to {expected}, or correct `numero`")]
 
 
-def _duplicates(numbered: list[tuple[str, Problem]]) -> list[Problem]:
-    """`numbered`: each file's number, with a problem located on it and no message yet."""
+def _duplicates(numbered: list[tuple[bool, str, Problem]]) -> list[Problem]:
+    """`numbered`: each file's number, with a problem located on it and no message yet.
+    Files named after their number come first, so that the copy is the one reported."""
     first: dict[str, str] = {}
     problems = []
-    for numero, place in numbered:
+    for _, numero, place in sorted(numbered, key=lambda entry: entry[0]):
         if numero in first:
             message = f"{numero} is already the number of {first[numero]}; each fiche has its own number"
             problems.append(replace(place, message=message))

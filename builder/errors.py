@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -30,7 +31,7 @@ class Problem:
             where += f":{self.line}:{self.column or 1}"
         label = "" if self.severity == "error" else "warning: "
         field = f"{self.field}: " if self.field else ""
-        return f"{where}: {label}{field}{self.message}"
+        return visible(f"{where}: {label}{field}{self.message}")
 
 
 class ContentError(Exception):
@@ -43,6 +44,15 @@ class ContentError(Exception):
 
 class BuildError(Exception):
     """A failure of the build itself (templates, output folder), not of the content."""
+
+
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def visible(text: str) -> str:
+    """Control characters and lone surrogates written as `\\u0000`, so that a message is
+    always one printable line (and can be encoded, whatever the editor's file held)."""
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -78,5 +88,8 @@ def field_path(loc: tuple[str | int, ...]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            name = str(part)
+            if not re.fullmatch(r"[^\s.\[\]\"]+", name):  # a key with spaces or dots: quoted
+                name = '"' + name.replace('"', '\\"') + '"'
+            out += ("." if out else "") + name
     return out

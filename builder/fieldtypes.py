@@ -47,6 +47,8 @@ def check_numero(value: Any) -> str:
         return text
     fixed = _compact(text)
     hint = f'; write {fixed}' if re.fullmatch(NUMERO_PATTERN, fixed) else ""
+    if re.fullmatch(r"[0-9]{1,6}", text):
+        hint = f"; write RNCP{text} (or RS{text} for a fiche of the Répertoire spécifique)"
     raise fail(
         f"expected a fiche number like RNCP26224 or RS1234 (capital letters, no space), "
         f"found {describe(value)}{hint}"
@@ -112,19 +114,42 @@ def check_code_postal(value: Any) -> str:
             f"expected a 5-digit postal code, found {describe(value)}, which is an INSEE commune code; "
             "Corsican postal codes are numbers from 20000 to 20999"
         )
-    raise fail(f'expected a 5-digit postal code, like "69006", found {describe(value)}')
+    digits = re.sub(r"\s", "", text)
+    hint = f'; write "{digits}" (without spaces)' if re.fullmatch(r"[0-9]{5}", digits) else ""
+    raise fail(f'expected a 5-digit postal code, like "69006", found {describe(value)}{hint}')
 
 
 # --- text, links, numbers -------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _printable(text: str) -> str:
+    """Refuse invisible control characters (a NUL written as "\\0", a lone surrogate...)."""
+    if bad := _CONTROL.search(text):
+        raise fail(
+            f"expected ordinary text, found the invisible control character U+{ord(bad[0]):04X} "
+            f"after {describe(text[: bad.start()][-30:])}; remove it (in quotes, check for a backslash `\\`)"
+        )
+    return text
+
 
 def check_ligne(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
         raise fail(f"expected text on one line, found {describe(value)}")
-    text = " ".join(value.split())
+    text = " ".join(_printable(value).split())
     if not text:
         raise fail("expected text, found an empty value; write the text or remove the field")
+    return text
+
+
+def check_nom(value: Any) -> str:
+    """A name that becomes a page address: it needs at least one letter or digit."""
+    text = check_ligne(value)
+    if not re.search(r"[^\W_]", text):
+        raise fail(f"expected a name with letters or digits, found {describe(text)}; write the organisation's name")
     return text
 
 
@@ -133,20 +158,32 @@ def check_markdown(value: Any) -> str:
         return str(value)
     if not isinstance(value, str):
         raise fail(f"expected text (Markdown allowed), found {describe(value)}")
-    text = "\n".join(line.rstrip() for line in value.strip("\n").splitlines()).strip()
+    text = "\n".join(line.rstrip() for line in _printable(value).strip("\n").splitlines()).strip()
     if not text:
         raise fail("expected text, found an empty value; write the text or remove the field")
     return text
 
 
+def _without_spaces(url: str) -> str:
+    """Spaces copied into an address: dropped in the host (`www.iesa .fr`), %20 in the path.
+
+    The fiche still gets a warning (see lint.py): the editor should correct the source.
+    """
+    if not re.search(r"\s", url):
+        return url
+    match = re.fullmatch(r"(https?://)([^/?#]*)(.*)", url, re.DOTALL)
+    if not match:
+        return url
+    scheme, host, rest = match.groups()
+    return scheme + re.sub(r"\s+", "", host) + re.sub(r"\s+", "%20", rest)
+
+
 def check_url(value: Any) -> str:
     if not isinstance(value, str):
         raise fail(f"expected a web address starting with https://, found {describe(value)}")
-    text = value.strip()
+    text = _without_spaces(value.strip())
     if re.fullmatch(r"https?://[^\s<>\"]+\.[^\s<>\"]+", text):
         return text
-    if re.search(r"\s", text):
-        raise fail(f"expected a web address without spaces, found {describe(value)}; remove the spaces")
     if re.fullmatch(r"(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?", text, re.IGNORECASE):
         raise fail(f"expected a web address starting with https://, found {describe(value)}; write https://{text}")
     raise fail(f"expected a web address starting with https:// or http://, found {describe(value)}")
@@ -169,6 +206,10 @@ def check_booleen(value: Any) -> bool | None:
     )
 
 
+_ANCIENS = {  # 1969 nomenclature -> European framework (decree of 8 January 2019)
+    "v": "write `niveau: 3`", "iv": "write `niveau: 4`", "iii": "write `niveau: 5`",
+    "ii": "write `niveau: 6`", "i": "write `niveau: 7` (master) or `niveau: 8` (doctorat)",
+}
 _BAC = {"cap": 3, "bep": 3, "bac": 4, "bac+2": 5, "bac+3": 6, "bac+4": 6, "bac+5": 7, "bac+8": 8}
 
 
@@ -185,6 +226,8 @@ def check_niveau(value: Any) -> int | None:
         hint = f"; {text.capitalize()} is level {_BAC[text]}: write `niveau: {_BAC[text]}`"
     elif re.fullmatch(r"niv[1-8]", text):
         hint = f"; write `niveau: {text[-1]}`"
+    elif text in _ANCIENS:
+        hint = f"; {text.upper()} is a level of the 1969 nomenclature: {_ANCIENS[text]}"
     raise fail(
         f"expected a level from 1 to 8 (European framework), found {describe(value)}{hint}"
     )
@@ -243,6 +286,7 @@ Formacode = Annotated[str, *_text_type(check_formacode, r"^[0-9]{5}$")]
 Siret = Annotated[str, *_text_type(check_siret, r"^[0-9]{14}$")]
 CodePostal = Annotated[str, *_text_type(check_code_postal, r"^[0-9]{5}$")]
 Ligne = Annotated[str, *_text_type(check_ligne)]
+Nom = Annotated[str, *_text_type(check_nom)]
 Markdown = Annotated[str, *_text_type(check_markdown)]
 Url = Annotated[str, BeforeValidator(check_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
 Booleen = Annotated[bool | None, BeforeValidator(check_booleen), WithJsonSchema({"type": ["boolean", "null"]})]

@@ -52,6 +52,7 @@ class Document:
 
     path: str
     data: Any = None
+    text: str = ""  # the source, for messages that quote it
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
 
@@ -103,7 +104,7 @@ class _Builder:
                 self.problem(key_node, loc, "expected a field name, found a list or group as a key")
                 continue
             key = resolve_scalar(key_node)
-            if not isinstance(key, str) or key == "":
+            if not isinstance(key, str) or not key.strip():
                 self.problem(
                     key_node, loc, f"expected a field name, found {describe(key)}; field names are words"
                 )
@@ -172,11 +173,19 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
 
 def parse(text: str, path: str) -> tuple[Document, list[Problem]]:
     """Text -> Document, or the problems that prevent reading it."""
-    document = Document(path)
+    document = Document(path, text=text)
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         return document, [_syntax_problem(exc, path, text)]
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        message = (
+            f"the file contains the invisible control character U+{exc.character:04X}; "
+            "remove it (it was probably pasted from another program)"
+        )
+        return document, [Problem(path, line, column, "", message)]
     except yaml.YAMLError as exc:
         return document, [Problem(path, 0, 0, "", f"invalid YAML: {exc}")]
     if node is None:
@@ -203,7 +212,8 @@ def parse(text: str, path: str) -> tuple[Document, list[Problem]]:
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    if exc.context_mark and "quoted scalar" in (exc.context or ""):
+    unclosed = "quoted scalar" in (exc.context or "") and "end of stream" in (exc.problem or "")
+    if exc.context_mark and unclosed:
         mark = exc.context_mark  # where the quote was opened, not the end of the file
     line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     problem = exc.problem or "syntax error"
@@ -214,11 +224,18 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
         hint = "; indent with spaces, not tabs"
     elif "another document" in problem or "single document" in problem:
         return Problem(path, line, column, "", "a fiche file holds one YAML document, found a second one; remove the extra `---`")
-    elif "found unexpected end of stream" in problem or "quoted scalar" in (exc.context or ""):
+    elif unclosed or "found unexpected end of stream" in problem:
         hint = "; a quote was opened and never closed"
+    elif "escape" in problem or "hexdecimal" in problem:
+        return Problem(path, line, column, "", (
+            "invalid YAML: inside double quotes a backslash starts a code, and this one is not valid; "
+            "write \\\\ for a backslash, or put the text in single quotes instead"
+        ))
+    elif "flow" in (exc.context or "") and ("expected node content" in problem or "end of stream" in problem):
+        hint = "; a `[` or `{` was opened and never closed (put text starting with [ or { in quotes)"
     elif "mapping values are not allowed" in problem:
         hint = "; put text containing `: ` in quotes, or check the indentation"
-    elif "expected <block end>" in problem or "did not find expected key" in problem:
+    elif "expected <block end>" in problem or "did not find expected" in problem:
         hint = "; check the indentation of this line and the one above"
     context = f" ({exc.context})" if exc.context else ""
     return Problem(path, line, column, "", f"invalid YAML: {problem}{context}{hint}")

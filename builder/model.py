@@ -23,6 +23,7 @@ from .fieldtypes import (
     Ligne,
     Markdown,
     Niveau,
+    Nom,
     Numero,
     Pourcentage,
     Siret,
@@ -42,7 +43,7 @@ class Abrege(Strict):
 
 
 class Certificateur(Strict):
-    nom: Ligne = Field(description="Nom légal de l'organisme certificateur (autorité responsable de la certification).")
+    nom: Nom = Field(description="Nom légal de l'organisme certificateur (autorité responsable de la certification).")
     siret: Siret | None = Field(None, description="Numéro SIRET à 14 chiffres, s'il est connu.")
     nom_commercial: Ligne | None = Field(None, description="Nom commercial, s'il diffère du nom légal.")
     site_internet: Url | None = Field(None, description="Site internet de l'autorité délivrant la certification.")

@@ -1,4 +1,4 @@
-"""Reference tables: qualification levels, access routes, départements and régions."""
+"""Reference tables: qualification levels, access routes, départements, régions, ROME codes."""
 
 from __future__ import annotations
 
@@ -72,3 +72,15 @@ def departement_of(code_postal: str | None) -> Departement | None:
     if code_postal.startswith("20"):  # Corse: 200xx–201xx Corse-du-Sud, 202xx–206xx Haute-Corse
         return departements()["2A" if code_postal < "20200" else "2B"]
     return departements().get(code_postal[:2])
+
+
+@cache
+def _rome_domaines() -> dict[str, str]:
+    text = resources.files("builder").joinpath("data/rome-domaines.csv").read_text(encoding="utf-8")
+    return {row["domaine"]: row["dernier_code"] for row in csv.DictReader(text.splitlines())}
+
+
+def rome_existe(code: str) -> bool:
+    """Whether a well-formed ROME code (`M1705`) exists in the ROME v4.60 referential."""
+    dernier = _rome_domaines().get(code[:3])
+    return dernier is not None and "01" <= code[3:] <= dernier[3:]

@@ -32,11 +32,12 @@ def render(env: Environment, names: list[str], context: dict[str, Any]) -> str:
     """Render the first template of `names` that exists; template mistakes become BuildError."""
     try:
         return env.select_template(names).render(context)
-    except TemplateError as exc:
+    except (TemplateError, TypeError, ValueError, LookupError, AttributeError, ArithmeticError) as exc:
+        # a school's template can fail in any of these ways: say where, never a traceback
         raise BuildError(f"{_where(exc)}: {type(exc).__name__}: {exc}") from exc
 
 
-def _where(exc: TemplateError) -> str:
+def _where(exc: Exception) -> str:
     """The template file and line where the error happened."""
     name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     if not name:

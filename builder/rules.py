@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from .errors import Severity
 from .load import Loc
 from .model import Fiche
+from .nomenclature import rome_existe
 from .slugs import normalise
 
 Finding = tuple[Loc, str, Severity]
@@ -17,6 +18,7 @@ def check_fiche(fiche: Fiche) -> list[Finding]:
     return [
         *_bloc_codes(fiche),
         *_unique_codes(fiche),
+        *_rome_codes(fiche),
         *_linked_fiches(fiche),
         *_places(fiche),
         *_correspondances(fiche),
@@ -57,6 +59,17 @@ def _unique_codes(fiche: Fiche) -> Iterator[Finding]:
                     "error",
                 )
             seen.setdefault(item.code, i)
+
+
+def _rome_codes(fiche: Fiche) -> Iterator[Finding]:
+    for i, rome in enumerate(fiche.rome):
+        if not rome_existe(rome.code):
+            yield (
+                ("rome", i, "code"),
+                f"{rome.code} is not a code of the ROME referential (v4.60); check it on "
+                f"https://candidat.francetravail.fr/metierscope/ (the France Travail link will not work)",
+                "warning",
+            )
 
 
 def _linked_fiches(fiche: Fiche) -> Iterator[Finding]:

@@ -56,7 +56,12 @@ def _message(model: type[BaseModel], loc: Loc, kind: str, error: Any, found: Any
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"expected a group of fields (`key: value` lines, indented), found {describe(found)}"
     if kind == "list_type":
-        return f"expected a list (one item per line starting with `- `), found {describe(found)}"
+        hint = ""
+        if isinstance(found, (str, int, float)) and not isinstance(found, bool):
+            item = _model_at(model, loc)
+            first = f"{next(iter(item.model_fields))}: " if item else ""
+            hint = f"; write it on the next line as `  - {first}{found}`" + (" with the item's other fields below" if item else "")
+        return f"expected a list (one item per line starting with `- `), found {describe(found)}{hint}"
     if kind == "too_short":
         return "expected at least one item, found an empty list; add an item"
     if kind == "literal_error":
@@ -66,6 +71,8 @@ def _message(model: type[BaseModel], loc: Loc, kind: str, error: Any, found: Any
         return f"expected a decimal number like 45.76, found {describe(found)}"
     if kind in ("greater_than_equal", "less_than_equal"):
         return f"{error['msg'].lower()}, found {describe(found)}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"expected a whole number, found {describe(found)}"
     if kind == "string_type":
         return f"expected text, found {describe(found)}"
     return f"{error['msg']}, found {describe(found)}"
@@ -73,14 +80,21 @@ def _message(model: type[BaseModel], loc: Loc, kind: str, error: Any, found: Any
 
 def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
     """The field names allowed at `loc` (following lists and nested models)."""
+    current = _model_at(model, loc)
+    return list(current.model_fields) if current else []
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model of the group at `loc` (or of the items of the list at `loc`)."""
     current: Any = model
     for part in loc:
         if isinstance(part, int):
             continue
-        current = _model_of(current.model_fields[part].annotation) if current else None
+        field = current.model_fields.get(part) if current else None
+        current = _model_of(field.annotation) if field else None
         if current is None:
-            return []
-    return list(current.model_fields) if current else []
+            return None
+    return current
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:

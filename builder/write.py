@@ -1,17 +1,22 @@
 """Write a build into a staging folder beside the output folder, then swap it in whole.
 
 A failed or killed build never touches the previous site: until the swap, everything
-is written into `.site.build-XXXX`; the swap is one atomic exchange of two folders
-(Linux `renameat2(RENAME_EXCHANGE)`), or two renames where that call is missing.
+is written into `.site.build-<pid>-XXXX`; the swap is one atomic exchange of two folders
+(Linux `renameat2(RENAME_EXCHANGE)`), or three renames where that call is missing.
+Builds running at once swap one after the other (a lock on the parent folder), and the
+next build removes the staging folder of a build that was killed.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from .errors import BuildError
@@ -32,7 +37,8 @@ class Output:
                 "choose another --out folder or empty this one"
             )
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.build-", dir=self.out.parent))
+        _remove_abandoned_staging(self.out)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.build-{os.getpid()}-", dir=self.out.parent))
         self.staging.chmod(0o755)
         self.written: set[PurePosixPath] = set()
 
@@ -56,14 +62,44 @@ class Output:
     def commit(self) -> None:
         """Swap the staging folder in; it then holds the previous site, for abort() to remove."""
         (self.staging / MARKER).write_text("Built by `catalogue build`; replaced whole by the next build.\n")
-        if self.out.exists():
-            _exchange(self.staging, self.out)  # staging now holds the previous site
-        else:
-            os.rename(self.staging, self.out)
+        with _locked(self.out.parent):  # builds running at once swap one after the other
+            if self.out.exists():
+                _exchange(self.staging, self.out)  # staging now holds the previous site
+            else:
+                os.rename(self.staging, self.out)
 
     def abort(self) -> None:
         """Remove the staging folder: the unfinished build, or after commit() the previous site."""
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _remove_abandoned_staging(out: Path) -> None:
+    """Remove staging folders left by builds that were killed (their process is gone)."""
+    for folder in out.parent.glob(f".{out.name}.build-*"):
+        pid = folder.name.removeprefix(f".{out.name}.build-").split("-")[0]
+        if pid.isdigit() and not _running(int(pid)) and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on a folder (flock on its descriptor: no lock file is left behind)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _exchange(a: Path, b: Path) -> None:

@@ -160,7 +160,12 @@ def test_places_are_grouped_by_declaring_certifier_with_region(example_site, fix
     assert "34965 Montpellier Cedex 2" in text(montpellier) and "Hérault (34), Occitanie" in text(montpellier)
     fixture = soup(fixture_site, "fiches/rncp30001")
     assert "La Réunion (974), La Réunion" in text(fixture.select_one("#preparation"))
-    assert [text(h) for h in fixture.select("#preparation h3")][:2] == ["Lieux de préparation", "Préparation à distance"]
+    # a place declared with another spelling joins its certifier's group, under the fiche's
+    # spelling; places declared by nobody come last
+    groups = [text(h) for h in fixture.select("#preparation h3")][:3]
+    assert groups == ["Lieux déclarés par Ministère de l'Éducation nationale", "Lieux de préparation", "Préparation à distance"]
+    undeclared = fixture.select("#preparation ul.lieux")[1]
+    assert [text(li.strong) for li in undeclared.select("li")] == ["Lycée Exemple", "Centre de Nantes"]
 
 
 def test_statistics_table_and_missing_values(fixture_site, example_site):
