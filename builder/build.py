@@ -11,6 +11,7 @@ from .config import Config
 from .errors import BuildError, ContentError, Problem
 from .pages import plan_pages
 from .render import make_environment, render
+from .search import Index, index_site
 from .settings import Site, read_site
 from .urls import Urls, normalise_base_path
 from .write import Output
@@ -23,6 +24,7 @@ class Report:
     pages: int = 0
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)
+    index: Index | None = None
 
 
 def check(config: Config) -> tuple[Site, Catalogue, list[Problem]]:
@@ -62,11 +64,14 @@ def build(config: Config) -> Report:
         for folder in template_dirs:
             if (folder / "static").is_dir():
                 output.copy_tree(folder / "static", "assets")
+        t = step("copy assets", t)
+        index = index_site(output.staging)
+        t = step("index for search", t)
         output.commit()
     finally:
         output.abort()
-    step("copy assets and swap", t)
-    return Report(problems, urls.base_path, len(pages), time.perf_counter() - started, steps)
+    step("swap", t)
+    return Report(problems, urls.base_path, len(pages), time.perf_counter() - started, steps, index)
 
 
 def make_urls(config: Config, site: Site) -> Urls:

@@ -14,7 +14,7 @@ from .load import Document, read_document
 from .model import Bloc, Fiche, Lieu
 from .rules import check_fiche
 from .slugs import normalise, sort_key
-from .taxonomy import Taxonomy, build_taxonomies
+from .taxonomy import Taxonomy, Term, build_taxonomies
 from .validate import validate
 
 
@@ -25,6 +25,7 @@ class Catalogue:
     today: dt.date
     by_numero: dict[str, Fiche] = field(init=False)
     _successeurs: dict[str, list[Fiche]] = field(init=False)
+    _terms: dict[tuple[str, str], Term] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.by_numero = {f.numero: f for f in self.fiches}
@@ -38,6 +39,12 @@ class Catalogue:
         if fiche.actif is False:
             return False
         return fiche.date_fin_enregistrement is None or fiche.date_fin_enregistrement >= self.today
+
+    def term_index(self) -> dict[tuple[str, str], Term]:
+        """Every taxonomy term by (taxonomy name, slug)."""
+        if self._terms is None:
+            self._terms = {(t.name, term.slug): term for t in self.taxonomies.values() for term in t.terms}
+        return self._terms
 
     def fiche(self, numero: str) -> Fiche | None:
         return self.by_numero.get(numero)

@@ -58,7 +58,8 @@ def _build(args: argparse.Namespace) -> int:
     config = _config(args)
     report = build(config)
     _print_problems(report.problems)
-    print(f"built {report.pages} pages into {config.out} in {report.seconds:.2f} s")
+    searched = f"; {report.index.pages} pages indexed for search" if report.index else ""
+    print(f"built {report.pages} pages into {config.out} in {report.seconds:.2f} s{searched}")
     return 0
 
 

@@ -43,6 +43,16 @@ VOIES = {
     "VAE": "Par expérience (VAE)",
 }
 
+# The same routes as search filters: short enough for a checkbox on a phone.
+VOIES_COURTES = {
+    "FI": "Formation initiale (élève, étudiant)",
+    "CA": "Apprentissage",
+    "FC": "Formation continue",
+    "CQ": "Contrat de professionnalisation",
+    "CL": "Candidature individuelle",
+    "VAE": "VAE (validation des acquis de l’expérience)",
+}
+
 HABILITATIONS = {
     "HABILITATION_FORMER": "préparer à la certification",
     "HABILITATION_ORGANISER": "organiser l'évaluation",

@@ -13,6 +13,9 @@ from pathlib import PurePosixPath
 from .model import Bloc, Fiche
 from .slugs import slugify
 
+INDEXED_PAGES = "fiches/**/*.html"  # fiche and bloc pages: what the search index reads
+SEARCH_BUNDLE = "pagefind/"  # Pagefind's default bundle folder, at the site root
+
 _SAFE_PATH = re.compile(r"([a-z0-9][a-z0-9._-]*/)*([a-z0-9][a-z0-9._-]*)?")
 
 def niveau_slug(niveau: int | None) -> str:
@@ -81,6 +84,14 @@ class Urls:
 
     def rome(self, code: str) -> str:
         return self.term("rome", code_slug(code))
+
+    @staticmethod
+    def recherche() -> str:
+        return "recherche/"
+
+    @staticmethod
+    def search_bundle() -> str:
+        return SEARCH_BUNDLE
 
     @staticmethod
     def asset(name: str) -> str:

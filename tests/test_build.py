@@ -26,9 +26,9 @@ def test_golden_site(fixture_site):
     After an intended change: `make golden` (UPDATE_GOLDEN=1), then review the diff."""
     if os.environ.get("UPDATE_GOLDEN"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
-        shutil.copytree(fixture_site, GOLDEN, ignore=shutil.ignore_patterns("assets"))
+        shutil.copytree(fixture_site, GOLDEN, ignore=shutil.ignore_patterns("assets", "pagefind"))
     expected = files_of(GOLDEN)
-    actual = {k: v for k, v in files_of(fixture_site).items() if not k.startswith("assets/")}
+    actual = {k: v for k, v in files_of(fixture_site).items() if not k.startswith(("assets/", "pagefind/"))}
     assert sorted(actual) == sorted(expected), "pages added or removed: run `make golden` if intended"
     for name in expected:
         if actual[name] != expected[name]:

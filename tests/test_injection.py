@@ -130,7 +130,9 @@ def test_no_markup_comes_from_the_content(hostile_site):
     site, _ = hostile_site
     for file in pages(site):
         html = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
-        assert html.find_all(["script", "iframe", "img", "object", "embed"]) == [], file
+        scripts = [(tag.get("type"), tag.get("src")) for tag in html.find_all("script")]
+        assert scripts == ([("module", "/catalogue/assets/recherche.js")] if file.parent.name == "recherche" else []), file
+        assert html.find_all(["iframe", "img", "object", "embed"]) == [], file
         for tag in html.find_all(True):
             for name, value in tag.attrs.items():
                 assert not name.startswith("on"), (file, tag)
@@ -149,13 +151,15 @@ def test_every_payload_is_shown_as_typed(hostile_site):
     assert "[lien](javascript:alert(5))" in everything and '<div onclick="alert(8)">html brut</div>' in everything
 
 
-def test_nothing_runs_in_chromium(hostile_site, browser):
-    site, _ = hostile_site
-    from builder.serve import make_server
-    import threading
+@pytest.fixture(scope="module")
+def hostile_url(hostile_site):
+    from .conftest import _serve
 
-    server = make_server(site, "/catalogue/", 0, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield from _serve(hostile_site[0])
+
+
+def test_nothing_runs_in_chromium(hostile_site, hostile_url, browser):
+    site, _ = hostile_site
     context = browser.new_context()
     page = context.new_page()
     dialogs: list[str] = []
@@ -167,7 +171,7 @@ def test_nothing_runs_in_chromium(hostile_site, browser):
         visited = 0
         for file in pages(site):
             path = file.relative_to(site).as_posix().removesuffix("index.html")
-            page.goto(f"http://127.0.0.1:{server.server_port}/catalogue/{path}")
+            page.goto(f"{hostile_url}/catalogue/{path}")
             # hover, focus and click-free events on every element: any handler would fire
             page.evaluate("""() => document.querySelectorAll('*').forEach(e => {
                 for (const t of ['mouseover', 'mouseenter', 'focus', 'error', 'load'])
@@ -182,5 +186,28 @@ def test_nothing_runs_in_chromium(hostile_site, browser):
         assert (dialogs, errors) == ([], [])
     finally:
         context.close()
-        server.shutdown()
-        server.server_close()
+
+
+def test_search_results_show_hostile_text_as_text(hostile_url, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    errors: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(f"{hostile_url}/catalogue/recherche/?q=pwned")
+        page.wait_for_function("/résultat/.test(document.getElementById('recherche-etat').textContent)")
+        items = page.locator("#recherche-resultats > li")
+        assert items.count() >= 2  # the fiche and its bloc
+        text = " ".join(items.first.inner_text().split())
+        assert "<script>window.__pwned=1" in text and "{{ 7*7 }}" in text
+        assert page.locator("#recherche-resultats script, #recherche-resultats img").count() == 0
+        page.evaluate("""() => document.querySelectorAll('#recherche-resultats *').forEach(e => {
+            for (const t of ['mouseover', 'focus', 'error', 'load']) e.dispatchEvent(new Event(t, {bubbles: true}));
+        })""")
+        assert page.evaluate("window.__pwned") is None
+        assert (dialogs, errors) == ([], [])
+    finally:
+        context.close()

@@ -1,0 +1,148 @@
+"""Search: what each fiche can be filtered by, and the Pagefind index of the written site.
+
+Fiche and bloc pages carry their filters and result metadata as `data-pagefind-*`
+attributes (see `_partials/macros.html`); after the pages are written, the Pagefind
+binary indexes them into `pagefind/` at the site root.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalogue import Catalogue
+from .errors import BuildError
+from .model import Fiche
+from .nomenclature import NIVEAUX, VOIES_COURTES, departement_of
+from .urls import INDEXED_PAGES, certificateur_slug, code_slug
+
+# Filter keys in the order the search page shows them, with their French labels.
+FILTRES = {
+    "type": "Type de page",
+    "niveau": "Niveau",
+    "statut": "Statut",
+    "voie": "Voie d’accès",
+    "region": "Région de préparation",
+    "departement": "Département de préparation",
+    "nsf": "Domaine (NSF)",
+    "rome": "Métier (ROME)",
+    "certificateur": "Certificateur",
+}
+A_DISTANCE = "Préparation à distance"
+
+
+def niveau_libelle(fiche: Fiche) -> str:
+    return NIVEAUX[fiche.niveau].libelle if fiche.niveau else "Sans niveau de qualification"
+
+
+def statut_libelle(catalogue: Catalogue, fiche: Fiche) -> str:
+    return "Active" if catalogue.est_active(fiche) else "Inactive"
+
+
+def filtres(catalogue: Catalogue, fiche: Fiche) -> dict[str, list[str]]:
+    """The values of each filter for a fiche (its bloc pages share them), without duplicates.
+
+    NSF, ROME and certifier values are the taxonomy labels, so that two spellings of one
+    certifier are one filter value, as they are one page.
+    """
+    terms = catalogue.term_index()
+    voies = fiche.voies_acces
+    lieux = [lieu for lieu in fiche.lieux_preparation if not lieu.a_distance]
+    departements = [d for d in (departement_of(lieu.code_postal) for lieu in lieux) if d]
+    values = {
+        "niveau": [niveau_libelle(fiche)],
+        "statut": [statut_libelle(catalogue, fiche)],
+        "voie": [label for key, label in VOIES_COURTES.items() if getattr(voies, key).actif],
+        "region": [d.region for d in departements] + ([A_DISTANCE] if len(lieux) < len(fiche.lieux_preparation) else []),
+        "departement": [f"{d.nom} ({d.code})" for d in departements],
+        "nsf": [terms["nsf", code_slug(n.code)].titre for n in fiche.nsf],
+        "rome": [terms["rome", code_slug(r.code)].titre for r in fiche.rome],
+        "certificateur": [terms["certificateurs", certificateur_slug(c.nom)].libelle for c in fiche.certificateurs],
+    }
+    return {key: list(dict.fromkeys(found)) for key, found in values.items() if found}
+
+
+@dataclass(frozen=True)
+class Index:
+    pages: int
+    words: int
+    files: int
+    bytes: int
+
+
+def index_site(folder: Path) -> Index:
+    """Run Pagefind on a written site; the bundle goes to `folder/pagefind/`."""
+    from pagefind_bin import get_executable  # the binary shipped in the pagefind-bin wheel
+
+    command = [str(get_executable()), "--site", str(folder), "--glob", INDEXED_PAGES]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+    except OSError as exc:
+        raise BuildError(f"search index: cannot run Pagefind ({exc})") from None
+    if result.returncode != 0:
+        detail = " | ".join(line.strip() for line in (result.stdout + result.stderr).splitlines() if line.strip())[-600:]
+        raise BuildError(f"search index: Pagefind failed (exit code {result.returncode}): {detail}")
+    _stabilise(folder / "pagefind")
+    pages = re.search(r"Indexed (\d+) pages?", result.stdout)
+    words = re.search(r"Indexed (\d+) words?", result.stdout)
+    bundle = [p for p in (folder / "pagefind").rglob("*") if p.is_file()]
+    return Index(
+        int(pages[1]) if pages else 0,
+        int(words[1]) if words else 0,
+        len(bundle),
+        sum(p.stat().st_size for p in bundle),
+    )
+
+
+_PREFIX = b"pagefind_dcd"  # Pagefind's marker before the CBOR body of its data files
+
+
+def _stabilise(bundle: Path) -> None:
+    """Make the bundle byte-identical from one build to the next.
+
+    Pagefind 1.5.2 writes its fragments and word index deterministically, but each filter
+    file lists its values in a random (hash map) order, and so do the filter names in the
+    language's `.pf_meta`; their content-hashed names change with each run (upstream issue
+    #638). We sort them, rename the files from their new content, and point `.pf_meta` and
+    `pagefind-entry.json` at the new names. Search results are unchanged: only orders and
+    names differ.
+    """
+    import gzip
+    import hashlib
+
+    import cbor2
+
+    def read(file: Path) -> object:
+        raw = gzip.decompress(file.read_bytes())
+        if not raw.startswith(_PREFIX):
+            raise BuildError(f"search index: unexpected content in {file.name} (Pagefind version?)")
+        return cbor2.loads(raw[len(_PREFIX):])
+
+    def encode(data: object) -> tuple[bytes, str]:
+        raw = _PREFIX + cbor2.dumps(data)
+        return gzip.compress(raw, compresslevel=9, mtime=0), hashlib.sha256(raw).hexdigest()
+
+    entry_file = bundle / "pagefind-entry.json"
+    entry = entry_file.read_text(encoding="utf-8")
+    for meta_file in sorted(bundle.glob("pagefind.*.pf_meta")):
+        old_hash = meta_file.name.removeprefix("pagefind.").removesuffix(".pf_meta")  # fr_<hash>
+        language = old_hash.split("_")[0]
+        meta = read(meta_file)
+        filters = {}
+        for old_name in sorted({name for _, name in meta[3]}):  # read all, then write: no name clash
+            old_file = bundle / "filter" / f"{old_name}.pf_filter"
+            filters[old_name] = read(old_file)
+            old_file.unlink()
+        renamed = {}
+        for old_name, (key, values) in filters.items():
+            content, digest = encode([key, sorted(([value, sorted(pages)] for value, pages in values), key=lambda v: v[0])])
+            renamed[old_name] = f"{language}_{digest[:7]}"
+            (bundle / "filter" / f"{renamed[old_name]}.pf_filter").write_bytes(content)
+        meta[3] = sorted([key, renamed[name]] for key, name in meta[3])
+        content, digest = encode(meta)
+        meta_file.unlink()
+        (bundle / f"pagefind.{language}_{digest[:10]}.pf_meta").write_bytes(content)
+        entry = entry.replace(f'"{old_hash}"', f'"{language}_{digest[:10]}"')
+    entry_file.write_text(entry, encoding="utf-8")
