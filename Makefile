@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 CATALOGUE := $(VENV)/bin/catalogue
 INSTALLED := $(VENV)/.installed
 
-.PHONY: site serve check test golden schema clean
+.PHONY: site serve check test golden schema bench bench-search clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ node_modules/.installed: package.json package-lock.json
 test: $(INSTALLED) node_modules/.installed
 	bash .ci/test-tools
 	$(PY) -m pytest
+
+# Benchmarks print figures; they assert nothing. BENCH_SIZES="1000 10000" by default.
+bench: bench-search
+
+bench-search: $(INSTALLED)
+	bash .ci/test-tools
+	$(PY) -m benchmarks.search $(BENCH_SIZES)
 
 # Regenerate the golden copy of the fixture site after an intended change; review the diff.
 golden: $(INSTALLED)

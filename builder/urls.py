@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from .model import Bloc, Fiche
 from .slugs import slugify
 
-INDEXED_PAGES = "fiches/**/*.html"  # fiche and bloc pages: what the search index reads
+INDEXED_PAGES = "fiches/*/index.html"  # fiche pages (with their blocs): what the search index reads
 SEARCH_BUNDLE = "pagefind/"  # Pagefind's default bundle folder, at the site root
 
 _SAFE_PATH = re.compile(r"([a-z0-9][a-z0-9._-]*/)*([a-z0-9][a-z0-9._-]*)?")
@@ -61,9 +61,11 @@ class Urls:
     def fiche(fiche: Fiche) -> str:
         return f"fiches/{fiche.slug}/"
 
-    @staticmethod
-    def bloc(fiche: Fiche, bloc: Bloc) -> str:
-        return f"fiches/{fiche.slug}/blocs/{bloc.code.lower()}/"
+    BLOC_IN_FICHE = "blocs/{code}/"  # a bloc's page, relative to its fiche's (also used by recherche.js)
+
+    @classmethod
+    def bloc(cls, fiche: Fiche, bloc: Bloc) -> str:
+        return cls.fiche(fiche) + cls.BLOC_IN_FICHE.format(code=bloc.code.lower())
 
     @staticmethod
     def taxonomy(name: str, page: int = 1) -> str:

@@ -23,10 +23,12 @@ def search(page, origin: str, query: str) -> list[dict]:
 
 def results(page) -> list[dict]:
     return page.evaluate("""() => [...document.querySelectorAll('#recherche-resultats > li')].map(li => ({
-        href: li.querySelector('a').getAttribute('href'),
-        title: li.querySelector('a').textContent,
+        href: li.querySelector('h2 a').getAttribute('href'),
+        title: li.querySelector('h2 a').textContent,
         meta: [...li.querySelectorAll('.resultat-meta span')].map(s => s.textContent),
         fiche: li.querySelector('.resultat-fiche')?.textContent ?? null,
+        blocs: [...li.querySelectorAll('.resultat-blocs li')].map(b => [b.querySelector('.numero').textContent.trim(),
+                                                                     b.querySelector('a').getAttribute('href')]),
         excerpt: li.querySelector('.resultat-extrait').textContent,
     }))""")
 
@@ -39,34 +41,43 @@ def status(page) -> str:
     return page.inner_text("#recherche-etat")
 
 
-def test_only_fiche_and_bloc_pages_are_indexed(example_site):
+def test_one_index_entry_per_fiche_with_its_blocs_as_sections(example_site):
     entry = json.loads((example_site / "pagefind" / "pagefind-entry.json").read_text())
-    fiche_and_bloc_pages = list((example_site / "fiches").rglob("index.html"))
-    assert entry["languages"]["fr"]["page_count"] == len(fiche_and_bloc_pages) == 10
+    assert entry["languages"]["fr"]["page_count"] == len(list((example_site / "fiches").glob("*/index.html"))) == 2
+    fiche = (example_site / "fiches" / "rncp26224" / "index.html").read_text()
+    assert '<h3 id="rncp26224bc03" class="bloc-titre">' in fiche  # each bloc a section Pagefind can return
 
 
 def test_a_skill_word_of_both_seeds_finds_both(page, example_url):
     found = search(page, example_url, "marketing")
-    fiches = [r for r in found if r["meta"][0] == "Fiche"]
-    assert sorted(hrefs(fiches)) == ["fiches/rncp16959/", "fiches/rncp26224/"]
-    assert status(page) == f"{len(found)} résultats pour « marketing »."
+    assert sorted(hrefs(found)) == ["fiches/rncp16959/", "fiches/rncp26224/"]
+    assert status(page) == "2 résultats pour « marketing »."
     assert page.console_errors == []
 
 
-def test_results_show_kind_number_level_status_and_parent(page, example_url):
-    found = search(page, example_url, "RNCP16959")
-    assert found[0]["meta"] == ["Fiche", "RNCP16959", "Niveau 7 — équivalent Bac+5", "Inactive"]
-    assert found[0]["title"] == "Expert(e) en stratégie digitale"
-    bloc = next(r for r in found if r["meta"][0] == "Bloc de compétences")
-    assert bloc["fiche"] == "Bloc de la certification « Expert(e) en stratégie digitale » (RNCP16959)"
-    assert re.fullmatch(r"RNCP16959BC0[1-4]", bloc["meta"][1])
+def test_results_show_kind_number_level_status_and_matching_blocs(page, example_url):
+    found = search(page, example_url, "veille")
+    fiche = next(r for r in found if r["href"].endswith("/fiches/rncp16959/"))
+    assert fiche["meta"] == ["Fiche", "RNCP16959", "Niveau 7 — équivalent Bac+5", "Inactive"]
+    assert fiche["title"] == "Expert(e) en stratégie digitale"
+    assert fiche["blocs"] == [["RNCP16959BC03", f"{BASE_PATH}fiches/rncp16959/blocs/rncp16959bc03/"]]
+    assert fiche["fiche"] == "Bloc de compétences correspondant :"
+
+
+def test_an_exact_bloc_code_shows_that_bloc_first(page, example_url):
+    found = search(page, example_url, "RNCP16959BC02")
+    assert found[0]["meta"] == ["Bloc de compétences", "RNCP16959BC02", "Niveau 7 — équivalent Bac+5", "Inactive"]
+    assert found[0]["href"] == f"{BASE_PATH}fiches/rncp16959/blocs/rncp16959bc02/"
+    assert found[0]["title"] == "Définir les solutions techniques d’un projet digital"
+    assert found[0]["fiche"] == "Bloc de la certification « Expert(e) en stratégie digitale » (RNCP16959)"
+    assert hrefs(found)[1] == "fiches/rncp16959/"
 
 
 @pytest.mark.parametrize("query, first", [
     ("RNCP26224", ["fiches/rncp26224/"]),
     ("rncp16959", ["fiches/rncp16959/"]),
     ("RNCP26224BC03", ["fiches/rncp26224/blocs/rncp26224bc03/"]),
-    ("RNCP16959BC02", ["fiches/rncp16959/blocs/rncp16959bc02/"]),
+    ("rncp16959bc02", ["fiches/rncp16959/blocs/rncp16959bc02/"]),
     ("M1705", ["fiches/rncp16959/", "fiches/rncp26224/"]),  # both fiches name this ROME code
     ("M1802", ["fiches/rncp16959/"]),
 ])
@@ -79,7 +90,7 @@ def test_exact_codes_come_first(page, example_url, query, first):
     ("strategie", "stratégie"),  # accents are optional
     ("projets", "projet"),  # plurals find the singular
     ("développe", "développer"),  # and conjugated forms their stem
-    ("evaluation", "évaluation"),
+    ("evaluation", "évalu"),  # "Évaluer les ressources humaines"
 ])
 def test_french_words_match_their_forms(page, example_url, query, expected):
     found = search(page, example_url, query)
@@ -87,24 +98,36 @@ def test_french_words_match_their_forms(page, example_url, query, expected):
     assert any(expected in (r["excerpt"] + r["title"]).lower() for r in found), (query, found[:3])
 
 
+def open_filters(page) -> None:
+    page.click("#recherche-filtrer")
+    page.wait_for_selector("#recherche-filtres summary")
+
+
 def test_a_level_filter_narrows_to_the_right_fiche(page, example_url):
     found = search(page, example_url, "marketing")
+    open_filters(page)
     assert {r["meta"][2] for r in found} == {"Niveau 6 — équivalent Bac+3", "Niveau 7 — équivalent Bac+5"}
     page.click("summary:has-text('Niveau')")
     box = page.get_by_label(re.compile(r"Niveau 7 — équivalent Bac\+5 \(\d+\)"))
     box.check()
     page.wait_for_function("document.getElementById('recherche-etat').textContent.includes('filtres choisis')")
     narrowed = results(page)
-    assert narrowed and {r["meta"][2] for r in narrowed} == {"Niveau 7 — équivalent Bac+5"}
-    assert [r for r in hrefs(narrowed) if r.count("/") == 2] == ["fiches/rncp16959/"]
+    assert hrefs(narrowed) == ["fiches/rncp16959/"]
+    assert status(page) == "1 résultat pour « marketing » avec les filtres choisis."
     assert page.get_by_label(re.compile(r"Niveau 7 — équivalent Bac\+5")).is_checked()
     assert page.evaluate("document.activeElement.type") == "checkbox"  # focus stays on the filter
 
 
 def test_filters_list_their_values_with_counts(page, example_url):
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
     search(page, example_url, "marketing")
+    assert not [url for url in requested if "/filter/" in url]  # loaded only when asked for
+    assert page.get_attribute("#recherche-filtrer", "aria-expanded") == "false"
+    open_filters(page)
+    assert page.get_attribute("#recherche-filtrer", "aria-expanded") == "true"
     groups = page.eval_on_selector_all("#recherche-filtres summary", "s => s.map(e => e.textContent)")
-    assert groups[:4] == ["Type de page", "Niveau", "Statut", "Voie d’accès"]
+    assert groups[:3] == ["Niveau", "Statut", "Voie d’accès"]
     assert {"Région de préparation", "Département de préparation", "Domaine (NSF)", "Métier (ROME)", "Certificateur"} <= set(groups)
     labels = page.eval_on_selector_all("#recherche-filtres label", "ls => ls.map(l => l.textContent.trim())")
     assert "Apprentissage (" in " ".join(labels)
@@ -120,8 +143,9 @@ def test_the_header_search_box_leads_to_the_search_page(page, example_url):
     page.wait_for_url(re.compile(r"/catalogue/recherche/\?q=strat"))
     page.wait_for_function("/résultat/.test(document.getElementById('recherche-etat').textContent)")
     assert page.input_value("#recherche-q") == "stratégie digitale"
-    # the bloc titled "Définir une stratégie digitale", then its fiche
-    assert hrefs(results(page))[:2] == ["fiches/rncp16959/blocs/rncp16959bc03/", "fiches/rncp16959/"]
+    first = results(page)[0]
+    assert first["href"] == f"{BASE_PATH}fiches/rncp16959/"
+    assert ["RNCP16959BC03", f"{BASE_PATH}fiches/rncp16959/blocs/rncp16959bc03/"] in first["blocs"]
 
 
 def test_typing_searches_and_keeps_the_query_in_the_address(page, example_url):
@@ -161,6 +185,7 @@ def test_no_query_downloads_no_index_and_offers_browsing(page, example_url):
 
 def test_search_page_with_results_and_filters_is_accessible(page, example_url):
     search(page, example_url, "marketing")
+    open_filters(page)
     page.click("summary:has-text('Niveau')")
     results_ = Axe().run(page, options=WCAG)
     assert results_.violations_count == 0, results_.generate_report()

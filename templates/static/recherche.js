@@ -2,13 +2,15 @@
 // Results and filters are built with DOM methods and textContent only: no text from the
 // index is ever parsed as HTML, except Pagefind's excerpt, of which only <mark> is kept.
 // Without a query nothing is searched: browsing by filters alone would download the whole
-// index, so the page offers the static taxonomy pages for that.
+// index, so the page offers the static taxonomy pages for that. Filters are loaded only
+// when the student opens them: the first query stays light on a phone.
 
 const racine = document.getElementById("recherche");
 const champ = document.getElementById("recherche-q");
 const interfaceRecherche = document.getElementById("recherche-interface");
 const etat = document.getElementById("recherche-etat");
 const zoneFiltres = document.getElementById("recherche-filtres");
+const boutonFiltres = document.getElementById("recherche-filtrer");
 const liste = document.getElementById("recherche-resultats");
 const plus = document.getElementById("recherche-plus");
 const LIBELLES = JSON.parse(racine.dataset.filtres); // [[key, label], ...] in display order
@@ -20,6 +22,7 @@ let resultats = [];
 let affiches = 0;
 let numeroRequete = 0;
 let minuteur = null;
+let filtresCharges = false;
 
 function element(nom, classe, texte) {
   const noeud = document.createElement(nom);
@@ -32,7 +35,6 @@ async function chargerMoteur() {
   if (!moteur) {
     moteur = await import(racine.dataset.bundle + "pagefind.js");
     await moteur.options({ excerptLength: 24, noWorker: typeof Worker === "undefined" });
-    await moteur.filters(); // loads the filter counts, which searches then report
 
   }
   return moteur;
@@ -63,6 +65,7 @@ async function chercher() {
     resultats = [];
     liste.replaceChildren();
     zoneFiltres.hidden = true;
+    boutonFiltres.hidden = true;
     plus.hidden = true;
     etat.textContent = "Tapez un métier, une compétence ou un code (RNCP, ROME) pour lancer la recherche.";
     return;
@@ -78,7 +81,8 @@ async function chercher() {
     liste.replaceChildren();
     // counts of each filter value among the results (Pagefind leaves `filters` empty
     // when no filter is applied; `totalFilters` then holds the same counts)
-    afficherFiltres(Object.keys(filtres).length ? reponse.filters : reponse.totalFilters);
+    boutonFiltres.hidden = !resultats.length && !Object.keys(filtres).length;
+    if (filtresCharges) afficherFiltres(Object.keys(filtres).length ? reponse.filters : reponse.totalFilters);
     await afficherSuite(numero);
     const filtre = choisis.size && [...choisis.values()].some((v) => v.size) ? " avec les filtres choisis" : "";
     etat.textContent = resultats.length
@@ -94,30 +98,68 @@ async function afficherSuite(numero) {
   const lot = resultats.slice(affiches, affiches + PAR_PAGE);
   const donnees = await Promise.all(lot.map((resultat) => resultat.data()));
   if (numero !== numeroRequete) return;
-  for (const donnee of donnees) liste.append(carte(donnee));
+  const code = champ.value.replace(/\s/g, "").toLowerCase();
+  for (const donnee of donnees) {
+    const blocs = (donnee.sub_results || []).filter((s) => s.anchor && BLOC.test(s.anchor.id || ""));
+    const exact = blocs.find((s) => s.anchor.id === code);
+    if (exact) liste.append(carteBloc(donnee, exact)); // a bloc's exact code: that bloc first
+    liste.append(carteFiche(donnee, blocs.filter((s) => s !== exact)));
+  }
   affiches += lot.length;
   plus.hidden = affiches >= resultats.length;
 }
 
-function carte(donnee) {
-  const meta = donnee.meta || {};
+const BLOC = /^(rncp|rs)[0-9]+bc[0-9]+$/; // ids of the bloc headings of a fiche page
+
+function lienBloc(donnee, sous) {
+  return new URL(racine.dataset.bloc.replace("{code}", sous.anchor.id), new URL(donnee.url, window.location.href)).pathname;
+}
+
+function titreBloc(sous) {
+  return (sous.title || "").replace(/^\s*\S+\s*/, ""); // "RNCP26224BC03 Gérer…" -> "Gérer…"
+}
+
+function carte(url, titre, details, extrait) {
   const item = element("li", "resultat");
-  const titre = element("h2", "resultat-titre");
-  const lien = element("a", null, meta.title || donnee.url);
-  lien.href = donnee.url;
-  titre.append(lien);
-  const details = element("p", "resultat-meta");
-  for (const [texte, classe] of [[meta.type], [meta.numero, "numero"], [meta.niveau], [meta.statut, `statut statut-${(meta.statut || "").toLowerCase()}`]]) {
-    if (texte) details.append(element("span", classe, texte));
+  const entete = element("h2", "resultat-titre");
+  const lien = element("a", null, titre);
+  lien.href = url;
+  entete.append(lien);
+  const ligne = element("p", "resultat-meta");
+  for (const [texte, classe] of details) if (texte) ligne.append(element("span", classe, texte));
+  const resume = element("p", "resultat-extrait");
+  resume.append(...extraitSur(extrait || ""));
+  item.append(entete, ligne, resume);
+  return item;
+}
+
+function statut(meta) {
+  return [meta.statut, `statut statut-${(meta.statut || "").toLowerCase()}`];
+}
+
+function carteFiche(donnee, blocs) {
+  const meta = donnee.meta || {};
+  const item = carte(donnee.url, meta.title || donnee.url, [["Fiche"], [meta.numero, "numero"], [meta.niveau], statut(meta)], donnee.excerpt);
+  if (blocs.length) {
+    item.append(element("p", "resultat-fiche", blocs.length > 1 ? "Blocs de compétences correspondants :" : "Bloc de compétences correspondant :"));
+    const sousListe = element("ul", "resultat-blocs");
+    for (const sous of blocs.slice(0, 3)) {
+      const ligne = element("li");
+      const lien = element("a", null, titreBloc(sous));
+      lien.href = lienBloc(donnee, sous);
+      ligne.append(element("span", "numero", `${sous.anchor.id.toUpperCase()} `), lien);
+      sousListe.append(ligne);
+    }
+    item.append(sousListe);
   }
-  item.append(titre, details);
-  if (meta.fiche) {
-    const parent = (meta.numero || "").replace(/BC\d+$/, ""); // RNCP26224BC03 -> RNCP26224
-    item.append(element("p", "resultat-fiche", `Bloc de la certification « ${meta.fiche} » (${parent})`));
-  }
-  const extrait = element("p", "resultat-extrait");
-  extrait.append(...extraitSur(donnee.excerpt || ""));
-  item.append(extrait);
+  return item;
+}
+
+function carteBloc(donnee, sous) {
+  const meta = donnee.meta || {};
+  const item = carte(lienBloc(donnee, sous), titreBloc(sous),
+    [["Bloc de compétences"], [sous.anchor.id.toUpperCase(), "numero"], [meta.niveau], statut(meta)], sous.excerpt);
+  item.insertBefore(element("p", "resultat-fiche", `Bloc de la certification « ${meta.title} » (${meta.numero})`), item.lastChild);
   return item;
 }
 
@@ -168,7 +210,7 @@ function afficherFiltres(comptes) {
     groupe.append(resume, cadre);
     zoneFiltres.append(groupe);
   }
-  zoneFiltres.hidden = !zoneFiltres.childElementCount;
+  zoneFiltres.hidden = boutonFiltres.getAttribute("aria-expanded") !== "true";
   if (focus) {
     const meme = [...zoneFiltres.querySelectorAll("input")].find((c) => c.dataset.filtre === focus);
     if (meme) meme.focus();
@@ -184,8 +226,19 @@ champ.addEventListener("input", () => {
   clearTimeout(minuteur);
   minuteur = setTimeout(chercher, 300);
 });
+boutonFiltres.addEventListener("click", async () => {
+  const ouvrir = boutonFiltres.getAttribute("aria-expanded") !== "true";
+  boutonFiltres.setAttribute("aria-expanded", String(ouvrir));
+  zoneFiltres.hidden = !ouvrir;
+  if (ouvrir && !filtresCharges) {
+    etat.textContent = "Chargement des filtres…";
+    await (await chargerMoteur()).filters(); // the counts, which searches then report
+    filtresCharges = true;
+    await chercher();
+  }
+});
 plus.addEventListener("click", () => {
-  const premierNouveau = affiches;
+  const premierNouveau = liste.children.length;
   afficherSuite(numeroRequete).then(() => {
     const lien = liste.children[premierNouveau]?.querySelector("a");
     if (lien) lien.focus();
