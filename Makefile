@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 CATALOGUE := $(VENV)/bin/catalogue
 INSTALLED := $(VENV)/.installed
 
-.PHONY: site serve check test golden schema bench bench-search clean
+.PHONY: site serve check test golden schema bench bench-search geodata clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ bench: bench-search
 bench-search: $(INSTALLED)
 	bash .ci/test-tools
 	$(PY) -m benchmarks.search $(BENCH_SIZES)
+
+# Maintainers only: refresh builder/data/communes.csv.gz and contours.json from npm and PyPI
+# (the build itself never touches the network). Review the diff, then `make golden`.
+geodata: $(INSTALLED)
+	$(PY) tools/refresh_geodata.py
 
 # Regenerate the golden copy of the fixture site after an intended change; review the diff.
 golden: $(INSTALLED)

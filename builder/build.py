@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .carte import geojson_catalogue, geojson_fiche
 from .catalogue import Catalogue, read_catalogue
 from .config import Config
 from .errors import BuildError, ContentError, Problem
@@ -61,6 +62,8 @@ def build(config: Config) -> Report:
             html = render(env, page.templates, {**common, **page.context, "page": page})
             output.write(urls.output_file(page.path), html)
         t = step("render and write", t)
+        write_open_data(output, catalogue, urls)
+        t = step("open data", t)
         for folder in template_dirs:
             if (folder / "static").is_dir():
                 output.copy_tree(folder / "static", "assets")
@@ -72,6 +75,13 @@ def build(config: Config) -> Report:
         output.abort()
     step("swap", t)
     return Report(problems, urls.base_path, len(pages), time.perf_counter() - started, steps, index)
+
+
+def write_open_data(output: Output, catalogue: Catalogue, urls: Urls) -> None:
+    """GeoJSON of the places: one file per fiche, one for the whole catalogue."""
+    for fiche in catalogue.fiches:
+        output.write(urls.output_file(urls.lieux_geojson(fiche)), geojson_fiche(fiche))
+    output.write(urls.output_file(urls.carte_geojson()), geojson_catalogue(catalogue.fiches))
 
 
 def make_urls(config: Config, site: Site) -> Urls:

@@ -11,7 +11,8 @@ from .errors import Problem, display_path, field_path
 from .fieldtypes import NUMERO_PATTERN
 from .lint import lint
 from .load import Document, read_document
-from .model import Bloc, Fiche, Lieu
+from .carte import Place, places
+from .model import Bloc, Fiche
 from .rules import check_fiche
 from .slugs import normalise, sort_key
 from .taxonomy import Taxonomy, Term, build_taxonomies
@@ -55,14 +56,16 @@ class Catalogue:
         return sorted(fiche.blocs, key=lambda b: b.code)
 
     @staticmethod
-    def lieux_sur_place(fiche: Fiche) -> list[tuple[str | None, list[Lieu]]]:
-        """Places with an address, grouped by the certifier that declared them (undeclared last)."""
+    def lieux_sur_place(fiche: Fiche) -> list[tuple[str | None, list[Place]]]:
+        """Places with an address, located, grouped by the certifier that declared them
+        (undeclared last)."""
         names = {normalise(c.nom): c.nom for c in fiche.certificateurs}  # as the fiche spells them
-        groups: dict[str | None, tuple[str | None, list[Lieu]]] = {}
-        for lieu in fiche.lieux_preparation:
+        groups: dict[str | None, tuple[str | None, list[Place]]] = {}
+        for place in places(fiche)[0]:
+            lieu = place.lieu
             if not lieu.a_distance:
                 key = normalise(lieu.declare_par) if lieu.declare_par else None
-                groups.setdefault(key, (names.get(key or "", lieu.declare_par), []))[1].append(lieu)
+                groups.setdefault(key, (names.get(key or "", lieu.declare_par), []))[1].append(place)
         return [groups[key] for key in sorted(groups, key=lambda k: (k is None, k or ""))]
 
     def successeurs(self, fiche: Fiche) -> list[Fiche]:

@@ -71,6 +71,7 @@ def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
                 templates = [f"{taxonomy.name}/term.html", "term.html"]
                 pages.append(Page(p.path_of(p.page), templates, {"taxonomy": taxonomy, "term": term, "pagination": p}))
     pages.append(Page(urls.recherche(), ["recherche.html"]))
+    pages.append(Page(urls.carte(), ["carte.html"]))
     pages.append(Page("404.html", ["404.html"], in_sitemap=False))
     sitemap = sorted(urls.absolute(p.path) for p in pages if p.in_sitemap)
     pages.append(Page("sitemap.xml", ["sitemap.xml"], {"locations": sitemap}, in_sitemap=False))

@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from .errors import BuildError
 from .nomenclature import HABILITATIONS, NIVEAUX, VOIES, departement_of
+from .carte import carte_fiche, carte_nationale, places
 from .search import FILTRES, filtres, niveau_libelle, statut_libelle
 from .text import date_fr, markdown, nombre_fr
 
@@ -27,6 +28,7 @@ def make_environment(template_dirs: list[Path]) -> Environment:
     env.filters.update(markdown=markdown, date_fr=date_fr, nombre_fr=nombre_fr)
     env.globals.update(NIVEAUX=NIVEAUX, VOIES=VOIES, HABILITATIONS=HABILITATIONS, departement_of=departement_of)
     env.globals.update(FILTRES=FILTRES, filtres=filtres, niveau_libelle=niveau_libelle, statut_libelle=statut_libelle)
+    env.globals.update(carte_fiche=carte_fiche, carte_nationale=carte_nationale, places=places)
     return env
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from .errors import Severity
 from .load import Loc
+from .geo import localiser
 from .model import Fiche
 from .nomenclature import rome_existe
 from .slugs import normalise
@@ -108,6 +109,11 @@ def _places(fiche: Fiche) -> Iterator[Finding]:
                         )
             if (lieu.lat is None) != (lieu.lon is None):
                 yield (loc, "`lat` and `lon` go together; give both or neither", "error")
+            elif not lieu.a_distance and (lieu.code_postal or lieu.commune or lieu.lat is not None):
+                probleme = localiser(lieu.code_postal, lieu.commune, lieu.lat, lieu.lon).probleme
+                if probleme:
+                    field = "lat" if lieu.lat is not None else ("code_postal" if lieu.code_postal else "commune")
+                    yield (loc + (field,), probleme, "warning")
 
 
 def _correspondances(fiche: Fiche) -> Iterator[Finding]:

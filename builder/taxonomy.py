@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .model import Fiche
-from .nomenclature import NIVEAUX
-from .slugs import sort_key
-from .urls import certificateur_slug, code_slug, niveau_slug
+from .carte import places
+from .nomenclature import NIVEAUX, departement_of, departements
+from .slugs import slugify, sort_key
+from .urls import certificateur_slug, code_slug, departement_slug, niveau_slug
 
 
 @dataclass
@@ -59,12 +60,32 @@ def _niveaux(fiche: Fiche) -> list[Entry]:
     return [(niveau_slug(fiche.niveau), NIVEAUX[fiche.niveau].libelle, None)]
 
 
+def _lieux(fiche: Fiche, niveau: str) -> list[Entry]:
+    """The régions (or départements) where a fiche can be prepared, from its located places."""
+    entries = []
+    for place in places(fiche)[0]:
+        position = place.position
+        if position is None or place.lieu.a_distance:
+            continue
+        code = position.commune.departement if position.commune else None
+        departement = departements().get(code or "") or departement_of(place.lieu.code_postal)
+        if departement is None:
+            continue
+        if niveau == "regions":
+            entries.append((slugify(departement.region), departement.region, None))
+        else:
+            entries.append((departement_slug(departement.code, departement.nom), f"{departement.nom} ({departement.code})", departement.code))
+    return entries
+
+
 def build_taxonomies(fiches: list[Fiche]) -> dict[str, Taxonomy]:
     """`fiches` must already be sorted: each term lists its fiches in that order."""
     niveaux = _collect(fiches, _niveaux)
     nsf = _collect(fiches, lambda f: [(code_slug(n.code), n.libelle, n.code) for n in f.nsf])
     certificateurs = _collect(fiches, lambda f: [(certificateur_slug(c.nom), c.nom, None) for c in f.certificateurs])
     rome = _collect(fiches, lambda f: [(code_slug(r.code), r.libelle, r.code) for r in f.rome])
+    regions = _collect(fiches, lambda f: _lieux(f, "regions"))
+    deps = _collect(fiches, lambda f: _lieux(f, "departements"))
 
     def by_level(term: Term) -> int:
         return int(term.slug) if term.slug.isdigit() else 99  # "sans-niveau" last
@@ -82,6 +103,12 @@ def build_taxonomies(fiches: list[Fiche]) -> dict[str, Taxonomy]:
         Taxonomy("rome", "Métiers (codes ROME)",
                  "Les métiers proches des certifications, selon le répertoire ROME de France Travail.",
                  sorted(rome.values(), key=lambda t: t.slug)),
+        Taxonomy("regions", "Régions",
+                 "Les certifications que l’on peut préparer dans chaque région (hors formation à distance).",
+                 sorted(regions.values(), key=lambda t: (sort_key(t.libelle), t.slug))),
+        Taxonomy("departements", "Départements",
+                 "Les certifications que l’on peut préparer dans chaque département (hors formation à distance).",
+                 sorted(deps.values(), key=lambda t: t.slug)),
     ]
     for taxonomy in taxonomies:
         for term in taxonomy.terms:

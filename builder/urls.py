@@ -26,6 +26,11 @@ def certificateur_slug(nom: str) -> str:
     return slugify(nom)
 
 
+def departement_slug(code: str, nom: str) -> str:
+    """`69`, `Rhône` -> `69-rhone`."""
+    return slugify(f"{code} {nom}")
+
+
 def code_slug(code: str) -> str:
     """ROME and NSF codes: `M1705` -> `m1705`."""
     return code.lower()
@@ -92,6 +97,24 @@ class Urls:
         return "recherche/"
 
     @staticmethod
+    def carte() -> str:
+        return "carte/"
+
+    @staticmethod
+    def carte_geojson() -> str:
+        return "carte/lieux.geojson"
+
+    @classmethod
+    def lieux_geojson(cls, fiche: Fiche) -> str:
+        return cls.fiche(fiche) + "lieux.geojson"
+
+    def region(self, nom: str) -> str:
+        return self.term("regions", slugify(nom))
+
+    def departement(self, code: str, nom: str) -> str:
+        return self.term("departements", departement_slug(code, nom))
+
+    @staticmethod
     def search_bundle() -> str:
         return SEARCH_BUNDLE
 
@@ -109,6 +132,10 @@ class Urls:
     @staticmethod
     def france_travail(code_rome: str) -> str:
         return f"https://candidat.francetravail.fr/metierscope/fiche-metier/{code_rome}"
+
+    @staticmethod
+    def openstreetmap(lat: float, lon: float) -> str:
+        return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=16/{lat:.5f}/{lon:.5f}"
 
     # -- turning paths into links and files --------------------------------------------
     def href(self, path: str) -> str:

@@ -25,7 +25,8 @@ WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "w
 EXAMPLE_PAGES = [
     "", "fiches/rncp26224/", "fiches/rncp16959/", "fiches/rncp16959/blocs/rncp16959bc03/",
     "niveaux/", "niveaux/7/", "nsf/", "nsf/326w/", "certificateurs/", "certificateurs/esgcv-digital-campus/",
-    "rome/", "rome/m1705/", "recherche/", "page-qui-n-existe-pas/",
+    "rome/", "rome/m1705/", "recherche/", "carte/", "regions/", "regions/occitanie/", "departements/34-herault/",
+    "page-qui-n-existe-pas/",
 ]
 FIXTURE_PAGES = ["", "page/2/", "fiches/rncp30001/", "fiches/rncp20001/", "fiches/rs1234/",
                  "fiches/rncp30001/blocs/rncp30001bc01/", "niveaux/sans-niveau/"]
@@ -40,7 +41,7 @@ def test_vnu_finds_no_error_on_any_page(example_site, fixture_site):
                             capture_output=True, text=True, timeout=300)
     messages = json.loads(result.stderr or result.stdout)["messages"]
     assert messages == [], "\n".join(f"{m.get('url')}:{m.get('lastLine')}: {m.get('message')}" for m in messages)
-    assert len(pages) >= 61  # 35 example pages with HTML, 30 fixture pages; a vnu run that saw none would pass
+    assert len(pages) >= 89  # 53 example pages with HTML, 36 fixture pages; a vnu run that saw none would pass
 
 
 @pytest.mark.parametrize("path", EXAMPLE_PAGES)

@@ -180,7 +180,7 @@ def test_no_query_downloads_no_index_and_offers_browsing(page, example_url):
     page.wait_for_load_state("networkidle")
     assert not [url for url in requested if "/pagefind/" in url]  # nothing loads until a word is typed
     links = page.eval_on_selector_all("#parcourir-titre + ul a", "as => as.map(a => a.getAttribute('href'))")
-    assert links == [BASE_PATH, f"{BASE_PATH}niveaux/", f"{BASE_PATH}nsf/", f"{BASE_PATH}certificateurs/", f"{BASE_PATH}rome/"]
+    assert links == [BASE_PATH, *(f"{BASE_PATH}{name}/" for name in ("niveaux", "nsf", "certificateurs", "rome", "regions", "departements"))]
 
 
 def test_search_page_with_results_and_filters_is_accessible(page, example_url):

@@ -1,0 +1,263 @@
+"""Maps of preparation places, drawn at build time as SVG data, and their open-data GeoJSON.
+
+A map is metropolitan France plus insets (the five overseas départements, and New Caledonia
+or French Polynesia when needed), each in its own equirectangular projection. There is one
+marker per town, grouping the places there. No tiles, no scripts, no third party.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from .geo import Localisation, cle, contours, localiser
+from .model import Fiche, Lieu
+
+LARGEUR = 400
+HAUTEUR_METROPOLE = 380
+HAUTEUR_ENCART = 86
+MARGE = 4
+TITRES = {
+    "guadeloupe": "Guadeloupe", "martinique": "Martinique", "guyane": "Guyane",
+    "reunion": "La Réunion", "mayotte": "Mayotte",
+    "nouvelle-caledonie": "Nouvelle-Calédonie", "polynesie": "Polynésie française",
+}
+DROM = ["guadeloupe", "martinique", "guyane", "reunion", "mayotte"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place of a fiche, with the anchor of its line in the fiche's list and its position."""
+
+    lieu: Lieu
+    ancre: str
+    localisation: Localisation
+
+    @property
+    def position(self):
+        return self.localisation.position
+
+
+def places(fiche: Fiche) -> tuple[list[Place], list[Place]]:
+    """Preparation and certification places of a fiche, located."""
+    def locate(lieux: Iterable[Lieu], prefix: str) -> list[Place]:
+        return [Place(lieu, f"{prefix}-{i + 1}", _locate(lieu)) for i, lieu in enumerate(lieux)]
+    return locate(fiche.lieux_preparation, "lieu"), locate(fiche.lieux_certification, "certification")
+
+
+def _locate(lieu: Lieu) -> Localisation:
+    if lieu.a_distance and lieu.lat is None:
+        return Localisation(None)
+    return localiser(lieu.code_postal, lieu.commune, lieu.lat, lieu.lon)
+
+
+@dataclass
+class Marqueur:
+    x: float
+    y: float
+    rayon: float
+    libelle: str
+    lien: str
+    forme: str = "cercle"  # cercle: preparation; carre: certification
+
+
+@dataclass
+class Panneau:
+    nom: str
+    titre: str | None
+    x: float
+    y: float
+    largeur: float
+    hauteur: float
+    chemin: str
+    marqueurs: list[Marqueur] = field(default_factory=list)
+
+
+@dataclass
+class Carte:
+    largeur: int
+    hauteur: int
+    panneaux: list[Panneau]
+
+    @property
+    def marqueurs(self) -> int:
+        return sum(len(p.marqueurs) for p in self.panneaux)
+
+
+@dataclass(frozen=True)
+class Point:
+    """One marker to draw: a town and what it stands for."""
+
+    lat: float
+    lon: float
+    libelle: str  # for screen readers and as a tooltip: "Lyon : 2 lieux de préparation"
+    lien: str  # where the marker leads: the place in the list, or a page
+    forme: str = "cercle"
+
+
+def dessiner(points: list[Point], encarts: Iterable[str] = ()) -> Carte:
+    """A map of France with one marker per point; insets for the overseas départements,
+    plus any territory of `encarts` or where a point falls (New Caledonia, Polynesia)."""
+    from .geo import territoire
+
+    wanted = list(DROM) + [t for t in ("nouvelle-caledonie", "polynesie")
+                            if t in encarts or any(territoire(p.lat, p.lon) == t for p in points)]
+    panels = [_panel("metropole", None, 0, 0, LARGEUR, HAUTEUR_METROPOLE)]
+    width = LARGEUR / len(wanted)
+    for i, name in enumerate(wanted):
+        panels.append(_panel(name, TITRES[name], i * width, HAUTEUR_METROPOLE + 6, width, HAUTEUR_ENCART))
+    by_name = {p.nom: p for p in panels}
+    for point in points:
+        panel = by_name.get(territoire(point.lat, point.lon) or "")
+        if panel is None:
+            continue  # outside what the map draws (checked and warned about before)
+        x, y = _projection(panel)(point.lon, point.lat)
+        near = next((m for m in panel.marqueurs if m.forme == point.forme and math.dist((m.x, m.y), (x, y)) < 8), None)
+        if near:  # towns a few pixels apart (Paris, Montreuil, Vincennes): one marker
+            near.libelle += " ; " + point.libelle
+        else:
+            size = 5.5 if point.forme == "cercle" else 7
+            panel.marqueurs.append(Marqueur(round(x, 1), round(y, 1), size, point.libelle, point.lien, point.forme))
+    for panel in panels:  # certification squares first, preparation circles drawn over them
+        panel.marqueurs.sort(key=lambda m: m.forme != "carre")
+    return Carte(LARGEUR, HAUTEUR_METROPOLE + 6 + HAUTEUR_ENCART, panels)
+
+
+def _panel(name: str, title: str | None, x: float, y: float, width: float, height: float) -> Panneau:
+    panel = Panneau(name, title, round(x, 1), round(y, 1), round(width, 1), round(height, 1), "")
+    project = _projection(panel)
+    panel.chemin = " ".join(
+        "M" + " L".join(f"{px:.1f},{py:.1f}" for px, py in (project(lon, lat) for lon, lat in ring)) + " Z"
+        for ring in contours()[name]
+    )
+    return panel
+
+
+@cache
+def _bounds(name: str) -> tuple[float, float, float, float]:
+    points = [p for ring in contours()[name] for p in ring]
+    return (min(p[0] for p in points), min(p[1] for p in points), max(p[0] for p in points), max(p[1] for p in points))
+
+
+def _projection(panel: Panneau):
+    """Equirectangular, scaled by the cosine of the middle latitude, fitted and centred in the
+    panel (its title, for insets, takes the top 14 units)."""
+    lon0, lat0, lon1, lat1 = _bounds(panel.nom)
+    top = 14 if panel.titre else 0
+    cos = math.cos(math.radians((lat0 + lat1) / 2))
+    inner_w, inner_h = panel.largeur - 2 * MARGE, panel.hauteur - 2 * MARGE - top
+    scale = min(inner_w / ((lon1 - lon0) * cos), inner_h / (lat1 - lat0))
+    dx = panel.x + MARGE + (inner_w - (lon1 - lon0) * cos * scale) / 2
+    dy = panel.y + MARGE + top + (inner_h - (lat1 - lat0) * scale) / 2
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return dx + (lon - lon0) * cos * scale, dy + (lat1 - lat) * scale
+    return project
+
+
+def grouper_par_commune(located: Iterable[tuple[Place, str]]) -> list[tuple[Place, list[Place], str]]:
+    """(place, link) pairs -> one group per town: (first place, all places, link of the first)."""
+    groups: dict[tuple, tuple[Place, list[Place], str]] = {}
+    for place, lien in located:
+        position = place.position
+        key = (position.commune.departement, cle(position.commune.nom)) if position.commune and position.source != "coordonnees" else (
+            round(position.lat, 3), round(position.lon, 3))  # arrondissements of a city: one group
+        groups.setdefault(key, (place, [], lien))[1].append(place)
+    return list(groups.values())
+
+
+def nom_de_commune(place: Place) -> str:
+    position = place.position
+    if position.commune and position.source != "coordonnees":
+        return re.sub(r"\s+\d+(er|e)\s+Arrondissement$", "", position.commune.nom)  # "Paris 8e Arrondissement" -> "Paris"
+    return place.lieu.commune or place.lieu.organisme
+
+
+def _pluriel(n: int) -> str:
+    return f"{n} lieu{'x' if n > 1 else ''} de préparation"
+
+
+def carte_fiche(fiche: Fiche) -> Carte:
+    """The map of a fiche's places: circles for preparation, squares for certification; each
+    marker leads to the town's first place in the lists beside the map."""
+    preparation, certification = places(fiche)
+    points = []
+    for located, forme, nature in ((certification, "carre", "de certification"), (preparation, "cercle", "de préparation")):
+        pairs = [(p, "#" + p.ancre) for p in located if p.position and not p.lieu.a_distance]
+        for first, group, lien in grouper_par_commune(pairs):
+            n = len(group)
+            points.append(Point(first.position.lat, first.position.lon,
+                                f"{nom_de_commune(first)} : {n} lieu{'x' if n > 1 else ''} {nature}", lien, forme))
+    encarts = [name for name, accessible in (("nouvelle-caledonie", fiche.accessible_nouvelle_caledonie),
+                                             ("polynesie", fiche.accessible_polynesie_francaise)) if accessible]
+    return dessiner(points, encarts)
+
+
+def carte_nationale(fiches: Iterable[Fiche], urls) -> Carte:
+    """Every preparation place of the catalogue, one marker per town, leading to its région's page."""
+    from .nomenclature import departement_of, departements
+
+    located = []
+    for fiche in fiches:
+        for place in places(fiche)[0]:
+            if place.position and not place.lieu.a_distance:
+                commune = place.position.commune
+                departement = departements().get(commune.departement if commune else "") or departement_of(place.lieu.code_postal)
+                if departement:
+                    located.append((place, departement.region))
+    points = []
+    for first, group, region in grouper_par_commune(located):
+        points.append(Point(first.position.lat, first.position.lon,
+                            f"{nom_de_commune(first)} : {_pluriel(len(group))} ({region})", urls.href(urls.region(region))))
+    return dessiner(points)
+
+
+# -- open data -------------------------------------------------------------------------
+
+def feature(place: Place, nature: str, numeros: list[str]) -> dict:
+    position, lieu = place.position, place.lieu
+    commune = position.commune
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(position.lon, 5), round(position.lat, 5)]},
+        "properties": {
+            "nom": lieu.organisme,
+            "type": nature,
+            "adresse": lieu.adresse,
+            "code_postal": lieu.code_postal,
+            "commune": lieu.commune,
+            "code_insee": commune.insee if commune else None,
+            "precision": position.source,
+            "fiches": numeros,
+        },
+    }
+
+
+def geojson(features: list[dict]) -> str:
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1) + "\n"
+
+
+def geojson_fiche(fiche: Fiche) -> str:
+    preparation, certification = places(fiche)
+    return geojson(
+        [feature(p, "preparation", [fiche.numero]) for p in preparation if p.position]
+        + [feature(p, "certification", [fiche.numero]) for p in certification if p.position]
+    )
+
+
+def geojson_catalogue(fiches: Iterable[Fiche]) -> str:
+    """Every preparation place of the catalogue; a place named alike at the same address in
+    several fiches is one feature listing those fiches."""
+    merged: dict[tuple, tuple[Place, list[str]]] = {}
+    for fiche in fiches:
+        for place in places(fiche)[0]:
+            if place.position:
+                lieu = place.lieu
+                key = (lieu.organisme, lieu.adresse, lieu.code_postal, lieu.commune,
+                       round(place.position.lat, 5), round(place.position.lon, 5))
+                merged.setdefault(key, (place, []))[1].append(fiche.numero)
+    return geojson([feature(place, "preparation", numeros) for place, numeros in merged.values()])
