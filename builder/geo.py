@@ -68,14 +68,17 @@ class Localisation:
     probleme: str | None = None  # a warning for the editor, or None
 
 
+_CEDEX = re.compile(r"\bcedex\b.*$")
+_ARRONDISSEMENT = re.compile(r"\s\d{1,2}\s?(e|er|eme|ieme)?(\sarrondissement)?$")
+_SAINT = re.compile(r"\bst\b")
+_SAINTE = re.compile(r"\bste\b")
+
+
 def cle(nom: str) -> str:
     """A town name as written in addresses -> a matching key: `Montpellier Cedex 2` ->
     `montpellier`, `Paris 8e` / `Paris 8e Arrondissement` -> `paris`, `St-Denis` -> `saint denis`."""
-    text = normalise(nom)
-    text = re.sub(r"\bcedex\b.*$", "", text)
-    text = re.sub(r"\s\d{1,2}\s?(e|er|eme|ieme)?(\sarrondissement)?$", "", text.strip())
-    text = re.sub(r"\bste\b", "sainte", re.sub(r"\bst\b", "saint", text))
-    return " ".join(text.split())
+    text = _ARRONDISSEMENT.sub("", _CEDEX.sub("", normalise(nom)).strip())
+    return " ".join(_SAINTE.sub("sainte", _SAINT.sub("saint", text)).split())
 
 
 class Gazetteer:
@@ -83,17 +86,18 @@ class Gazetteer:
         self.communes = communes
         self.par_code: dict[str, list[Commune]] = defaultdict(list)
         self.par_nom: dict[tuple[str, str], list[Commune]] = defaultdict(list)
-        self.noms: set[str] = set()
+        self.cles: dict[str, str] = {}  # INSEE code -> name key, computed once
         for commune in communes:
+            key = self.cles[commune.insee] = cle(commune.nom)
             for code in commune.codes_postaux:
                 self.par_code[code].append(commune)
-            self.par_nom[commune.departement, cle(commune.nom)].append(commune)
-            self.noms.add(cle(commune.nom))
+            self.par_nom[commune.departement, key].append(commune)
+        self.noms = set(self.cles.values())
 
     def localiser(self, code_postal: str | None, nom: str | None) -> Localisation:
         name = cle(nom) if nom else ""
         candidates = self.par_code.get(code_postal or "", [])
-        same = sorted((c for c in candidates if cle(c.nom) == name), key=lambda c: len(c.codes_postaux))
+        same = sorted((c for c in candidates if self.cles[c.insee] == name), key=lambda c: len(c.codes_postaux))
         if same:  # the most specific first: `75008 Paris` is the 8th arrondissement
             return Localisation(_at(same[0]))
         departement = _departement(code_postal)
