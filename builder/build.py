@@ -64,6 +64,9 @@ def build(config: Config) -> Report:
         t = step("render and write", t)
         write_open_data(output, catalogue, urls)
         t = step("open data", t)
+        if site.logo:  # checked to be an image inside the project
+            logo = config.root / site.logo
+            output.write(urls.output_file(urls.logo(site.logo_suffix)), logo.read_bytes())
         for folder in template_dirs:
             if (folder / "static").is_dir():
                 output.copy_tree(folder / "static", "assets")

@@ -1,4 +1,4 @@
-"""The `catalogue` command: build, check, serve, schema."""
+"""The `catalogue` command: build, check, serve, new, schema."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except ContentError as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, args.format)
         errors = sum(p.severity == "error" for p in exc.problems)
         warnings = len(exc.problems) - errors
         strict = " (--strict: warnings count as errors)" if args.strict and warnings else ""
@@ -49,15 +49,15 @@ def _config(args: argparse.Namespace) -> Config:
     )
 
 
-def _print_problems(problems: list[Problem]) -> None:
+def _print_problems(problems: list[Problem], fmt: str = "text") -> None:
     for problem in problems:
-        print(problem.format(), file=sys.stderr)
+        print(problem.format_github() if fmt == "github" else problem.format(), file=sys.stderr)
 
 
 def _build(args: argparse.Namespace) -> int:
     config = _config(args)
     report = build(config)
-    _print_problems(report.problems)
+    _print_problems(report.problems, args.format)
     searched = f"; {report.index.pages} pages indexed for search" if report.index else ""
     print(f"built {report.pages} pages into {config.out} in {report.seconds:.2f} s{searched}")
     return 0
@@ -65,7 +65,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     _, catalogue, problems = check(_config(args))
-    _print_problems(problems)
+    _print_problems(problems, args.format)
     print(f"{len(catalogue.fiches)} fiche(s) checked: no error, {len(problems)} warning(s)")
     return 0
 
@@ -79,16 +79,72 @@ def _serve(args: argparse.Namespace) -> int:
         if site is None:
             raise ContentError(problems)
         base_path = make_urls(config, site).base_path
-    else:
-        report = build(config)
-        print(f"built {report.pages} pages in {report.seconds:.2f} s")
-        base_path = report.base_path
-    server = make_server(config.out, base_path, args.port)
-    print(f"serving {config.out} at http://127.0.0.1:{server.server_port}{base_path} (Ctrl+C to stop)")
+        server = make_server(config.out, base_path, args.port)
+        print(f"serving {config.out} at http://127.0.0.1:{server.server_port}{base_path} (Ctrl+C to stop)", flush=True)
+        try:
+            server.serve_forever()
+        finally:
+            server.server_close()
+        return 0
+    return _serve_live(config, args)
+
+
+def _serve_live(config: Config, args: argparse.Namespace) -> int:
+    """Build, serve, and rebuild on every change; errors show in the browser and here."""
+    import threading
+
+    from .serve import LiveState, make_server, watch
+
+    live = LiveState()
+
+    def rebuild() -> str:
+        """Build; return the base path (from the settings, once readable)."""
+        try:
+            report = build(config)
+        except ContentError as exc:
+            lines = [p.format() for p in exc.problems]
+            print("\n".join(lines) + f"\n{len(lines)} problem(s): the browser shows them until they are fixed", file=sys.stderr, flush=True)
+            live.update(lines)
+            return ""
+        except BuildError as exc:
+            print(f"build failed: {exc}", file=sys.stderr, flush=True)
+            live.update([f"build failed: {exc}"])
+            return ""
+        _print_problems(report.problems, args.format)
+        print(f"built {report.pages} pages in {report.seconds:.2f} s", flush=True)
+        live.update([])
+        return report.base_path
+
+    base_path = rebuild()
+    if not base_path:  # the settings may be what is broken: serve at theirs if readable, else at /
+        site, _ = read_site(config.content, config.root)
+        base_path = make_urls(config, site).base_path if site else "/"
+    server = make_server(config.out, base_path, args.port, live=live)
+    print(f"serving {config.out} at http://127.0.0.1:{server.server_port}{base_path} "
+          "(rebuilt and reloaded on every change; Ctrl+C to stop)", flush=True)
+
+    def folders() -> list[Path]:
+        site, _ = read_site(config.content, config.root)
+        extra = [config.root / site.dossier_gabarits] if site and site.dossier_gabarits else []
+        return [config.content, config.templates, *extra]
+
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(folders, rebuild, stop), daemon=True)
+    watcher.start()
     try:
         server.serve_forever()
     finally:
+        stop.set()
         server.server_close()
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import write_skeleton
+
+    content = Path(args.content) if args.content else Path(args.root) / "content"
+    target = write_skeleton(content, args.numero)
+    print(f"wrote {target}: fill it in, then run `catalogue check` (or `catalogue serve` to see it)")
     return 0
 
 
@@ -119,6 +175,8 @@ def _parser() -> argparse.ArgumentParser:
                          "(default: SOURCE_DATE_EPOCH, else today)")
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
         sub.add_argument("--content", help="content folder (default: ROOT/content)")
+        sub.add_argument("--format", choices=("text", "github"), default="text",
+                         help="how problems are printed: text (default) or github (annotations on pull requests)")
         return sub
 
     b = command("build", _build, "validate the content, then build the site")
@@ -132,6 +190,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--templates", help="templates folder (default: ROOT/templates)")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     s.add_argument("--no-build", action="store_true", help="serve the existing output without building")
+    n = command("new", _new, "write a new fiche skeleton, with every field explained, into content/fiches/")
+    n.add_argument("numero", help="the fiche's number, e.g. RNCP12345 or RS1234")
     sc = command("schema", _schema, "write schema/fiche.schema.json from the model")
     sc.add_argument("--check", action="store_true", help="fail if the schema file is out of date")
     return parser

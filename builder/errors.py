@@ -34,6 +34,21 @@ class Problem:
         return visible(f"{where}: {label}{field}{self.message}")
 
 
+    def format_github(self) -> str:
+        """A GitHub Actions workflow command: the problem shows on the line of the pull request's diff."""
+        def escape(text: str, in_property: bool = False) -> str:
+            text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            return text.replace(":", "%3A").replace(",", "%2C") if in_property else text
+
+        kind = "error" if self.severity == "error" else "warning"
+        where = [f"file={escape(self.path, True)}"]
+        if self.line:
+            where += [f"line={self.line}", f"col={self.column or 1}"]
+        if self.field:
+            where.append(f"title={escape(self.field, True)}")
+        return visible(f"::{kind} {','.join(where)}::{escape(self.message)}")
+
+
 class ContentError(Exception):
     """Raised when the content has errors; carries every problem found."""
 

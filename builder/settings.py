@@ -25,6 +25,27 @@ class Contact(Strict):
     adresse: Ligne | None = Field(None, description="Adresse postale.")
 
 
+class LienPied(Strict):
+    libelle: Ligne = Field(description="Texte du lien, ex. « Mentions légales ».")
+    url: Url = Field(description="Adresse du lien.")
+
+
+def contrast(colour: str, other: str = "#ffffff") -> float:
+    """WCAG 2.1 contrast ratio between two #rrggbb colours."""
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(colour), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def tint(colour: str, share: float = 0.9) -> str:
+    """The colour mixed with white (`share` of white): a background for badges."""
+    channels = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * share):02x}" for c in channels)
+
+
 class Site(Strict):
     """Réglages du site (content/site.yaml)."""
 
@@ -37,6 +58,39 @@ class Site(Strict):
     dossier_gabarits: Ligne | None = Field(
         None, description="Dossier de gabarits de l'école (relatif à la racine du projet) qui remplacent ceux de templates/."
     )
+    couleur_principale: Ligne | None = Field(
+        None, description="Couleur de l'école (#rrggbb) : en-tête, liens, boutons. Elle doit contraster à 4,5:1 au moins avec le blanc."
+    )
+    logo: Ligne | None = Field(None, description="Fichier du logo (SVG, PNG, JPEG ou WebP), relatif à la racine du projet, ex. gabarits/logo.svg.")
+    liens_pied: list[LienPied] = Field(default_factory=list, description="Liens en bas de chaque page (mentions légales, accessibilité…).")
+
+    @field_validator("couleur_principale")
+    @classmethod
+    def _readable(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        import re
+
+        colour = value.strip().lower()
+        if re.fullmatch(r"#[0-9a-f]{3}", colour):
+            colour = "#" + "".join(c * 2 for c in colour[1:])
+        if not re.fullmatch(r"#[0-9a-f]{6}", colour):
+            raise fail(f'expected a colour written #rrggbb, like "#1d4e89", found "{value}"; write it in quotes')
+        ratio = contrast(colour)
+        if ratio < 4.5:
+            raise fail(
+                f"the colour {colour} contrasts {ratio:.1f}:1 with white, and white text or links need 4.5:1 "
+                "(WCAG AA); choose a darker shade of it"
+            )
+        return colour
+
+    @property
+    def logo_suffix(self) -> str:
+        return Path(self.logo or "").suffix.lower()
+
+    @property
+    def couleur_principale_fond(self) -> str | None:
+        return tint(self.couleur_principale) if self.couleur_principale else None
 
     @field_validator("url")
     @classmethod
@@ -63,4 +117,16 @@ def read_site(content: Path, root: Path) -> tuple[Site | None, list[Problem]]:
     document, problems = read_document(file, shown)
     if problems:
         return None, problems
-    return validate(document, Site)
+    site, problems = validate(document, Site)
+    if site and site.logo:
+        logo = (root / site.logo).resolve()
+        line, column = document.position(("logo",))
+        if not logo.is_relative_to(root.resolve()) or logo.suffix.lower() not in LOGO_TYPES or not logo.is_file():
+            problems.append(Problem(shown, line, column, "logo", (
+                f'expected an image file (.svg, .png, .jpg, .webp) inside the project, found "{site.logo}"; '
+                "put the logo in the project (for instance gabarits/logo.svg) and write its path")))
+            return None, problems
+    return site, problems
+
+
+LOGO_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}

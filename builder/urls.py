@@ -118,6 +118,10 @@ class Urls:
     def search_bundle() -> str:
         return SEARCH_BUNDLE
 
+    @classmethod
+    def logo(cls, suffix: str) -> str:
+        return cls.asset(f"logo{suffix}")
+
     @staticmethod
     def asset(name: str) -> str:
         return f"assets/{name}"
