@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 CATALOGUE := $(VENV)/bin/catalogue
 INSTALLED := $(VENV)/.installed
 
-.PHONY: site serve check test golden schema bench bench-search geodata clean
+.PHONY: site serve check test golden schema guide bench bench-search geodata clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ golden: $(INSTALLED)
 
 schema: $(INSTALLED)
 	$(CATALOGUE) schema
+
+# Rewrite the field reference of the French editors' guide from the model.
+guide: $(INSTALLED)
+	$(PY) -m builder.guide
 
 clean:
 	rm -rf site .site.build-* $(VENV) node_modules

@@ -52,9 +52,9 @@ class Site(Strict):
     nom: Ligne = Field(description="Nom du site, affiché en tête de chaque page.")
     description: Ligne = Field(description="Phrase de présentation du catalogue (page d'accueil, moteurs de recherche).")
     url: Url = Field(description="Adresse publique du site, avec le chemin, ex. https://ecole.github.io/catalogue/.")
-    organisation: Organisation
-    contact: Contact = Field(default_factory=Contact)
-    fiches_par_page: int = Field(50, ge=5, le=500, description="Nombre de fiches par page dans les listes.")
+    organisation: Organisation = Field(description="L'établissement qui publie le catalogue : son nom et son site.")
+    contact: Contact = Field(default_factory=Contact, description="Comment joindre l'établissement (affiché en bas des pages).")
+    fiches_par_page: int = Field(50, ge=5, le=500, description="Nombre de fiches par page dans les listes (de 5 à 500).")
     dossier_gabarits: Ligne | None = Field(
         None, description="Dossier de gabarits de l'école (relatif à la racine du projet) qui remplacent ceux de templates/."
     )

@@ -143,3 +143,31 @@ def test_contrast_is_computed_as_wcag_says():
     assert round(contrast("#000000"), 1) == 21.0
     assert round(contrast("#1d4e89"), 1) == 8.4
     assert round(contrast("#767676"), 2) == 4.54
+
+
+def test_the_french_guide_explains_every_field_and_is_current():
+    from pydantic import BaseModel
+
+    from builder import guide
+    from builder.settings import Site
+    from builder.validate import _model_of
+
+    text = guide.GUIDE.read_text(encoding="utf-8")
+    assert guide.main(["--check"]) == 0, "run `python -m builder.guide`"
+    seen: set[str] = set()
+
+    def every_field(model: type[BaseModel]):
+        if model.__name__ in seen:
+            return
+        seen.add(model.__name__)
+        for name, field in model.model_fields.items():
+            yield model.__name__, name, field
+            if sub := _model_of(field.annotation):
+                yield from every_field(sub)
+
+    for group, name, field in [*every_field(Fiche), *every_field(Site)]:
+        assert re.search(rf"^\| `{re.escape(name)}` \| .+ \| .+ \|$", text, re.M), f"{group}.{name} missing from the guide"
+        assert field.description, f"{group}.{name} has no description"
+    for heading in ("## 2. Ajouter une fiche", "## 4. Voir le site avant de publier", "## 5. Publier",
+                    "## 7. Erreurs fréquentes et corrections"):
+        assert heading in text
