@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 CATALOGUE := $(VENV)/bin/catalogue
 INSTALLED := $(VENV)/.installed
 
-.PHONY: site serve check test golden schema guide bench bench-search geodata clean
+.PHONY: site serve check test golden schema guide bench bench-search bench-import geodata clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,11 +32,14 @@ test: $(INSTALLED) node_modules/.installed
 	$(PY) -m pytest
 
 # Benchmarks print figures; they assert nothing. BENCH_SIZES="1000 10000" by default.
-bench: bench-search
+bench: bench-search bench-import
 
 bench-search: $(INSTALLED)
 	bash .ci/test-tools
 	$(PY) -m benchmarks.search $(BENCH_SIZES)
+
+bench-import: $(INSTALLED)
+	$(PY) -m benchmarks.import_export
 
 # Maintainers only: refresh builder/data/communes.csv.gz and contours.json from npm and PyPI
 # (the build itself never touches the network). Review the diff, then `make golden`.

@@ -148,6 +148,21 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from .import_rncp import import_fiches
+
+    content = Path(args.content) if args.content else Path(args.root) / "content"
+    outcomes = import_fiches(Path(args.export), content, args.numeros, args.all, args.date, args.dry_run)
+    verb = {"created": "would create", "updated": "would update", "unchanged": "unchanged"} if args.dry_run else \
+        {"created": "created", "updated": "updated", "unchanged": "unchanged"}
+    for outcome in outcomes:
+        detail = f" ({', '.join(outcome.changed)})" if outcome.action == "updated" else ""
+        print(f"{verb[outcome.action]} {outcome.path}{detail}")
+    print(f"{len(outcomes)} fiche(s) read from {args.export}" + ("; nothing written (--dry-run)" if args.dry_run else
+          "; run `catalogue check`, then add your preparation places"))
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     target = Path(args.root) / "schema" / "fiche.schema.json"
     text = fiche_schema()
@@ -192,6 +207,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--no-build", action="store_true", help="serve the existing output without building")
     n = command("new", _new, "write a new fiche skeleton, with every field explained, into content/fiches/")
     n.add_argument("numero", help="the fiche's number, e.g. RNCP12345 or RS1234")
+    i = command("import", _import, "import fiches from France compétences' export (XML flux, zipped or not, or the CSV zip)")
+    i.add_argument("export", help="the export file: export_fiches_RNCP_V4_1_….xml, its .zip, or export-fiches-csv-….zip")
+    i.add_argument("numeros", nargs="*", help="the fiches to import, e.g. RNCP35809 RNCP39568")
+    i.add_argument("--all", action="store_true", help="import every fiche of the export")
+    i.add_argument("--date", help="date of the export, AAAA-MM-JJ (default: from the file name, else today)")
+    i.add_argument("--dry-run", action="store_true", help="show what would be created or updated, write nothing")
     sc = command("schema", _schema, "write schema/fiche.schema.json from the model")
     sc.add_argument("--check", action="store_true", help="fail if the schema file is out of date")
     return parser

@@ -154,6 +154,11 @@ class Lieu(Strict):
     lon: float | None = Field(None, ge=-180, le=180, description="Longitude (WGS 84), si elle est connue.")
 
 
+class SourceOfficielle(Strict):
+    nom: Ligne = Field(description="Producteur des données importées, ex. France compétences (data.gouv.fr).")
+    date_export: Date = Field(None, description="Date de l'export officiel importé (AAAA-MM-JJ).")
+
+
 class Fiche(Strict):
     """Une fiche du Répertoire national des certifications professionnelles (RNCP) ou du Répertoire spécifique (RS)."""
 
@@ -204,6 +209,7 @@ class Fiche(Strict):
     lieux_preparation: list[Lieu] = Field(default_factory=list, description="Lieux de préparation, avec leur adresse.")
     autres_sources_information: list[Url] = Field(default_factory=list, description="Autres sources d'information (adresses web).")
     referentiel_url: Url | None = Field(None, description="Adresse du référentiel téléchargeable sur le site de France compétences, si elle est connue.")
+    source_officielle: SourceOfficielle | None = Field(None, description="Origine des champs officiels d'une fiche importée (écrit par catalogue import).")
 
     @property
     def slug(self) -> str:

@@ -70,6 +70,8 @@ def _field(name: str, field: Any, numero: str, indent: str) -> list[str]:
     if model is not None:  # a group of fields: voies_acces, abrege
         if name == "abrege":
             return [f"{indent}abrege:  # exemple : code: BTS"]
+        if field.default is None and not field.is_required():  # optional, filled by tools (source_officielle)
+            return [f"{indent}{name}:"]
         out = [f"{indent}{name}:"]
         for sub, subfield in model.model_fields.items():
             out += _comment(subfield.description, indent + "  ")
