@@ -32,7 +32,9 @@ OFFICIAL = {
     "accessible_polynesie_francaise", "date_decision", "date_effet", "date_dernier_jo", "date_fin_enregistrement",
     "date_limite_delivrance", "duree_enregistrement", "publication_decret_general", "publication_decret_creation",
     "publication_decret_autre", "anciennes_certifications", "nouvelles_certifications", "correspondances",
-    "statistiques", "partenaires", "autres_sources_information", "source_officielle",
+    "statistiques", "partenaires", "autres_sources_information", "source_officielle", "date_de_publication",
+    "annees_promotions_niveau", "validation_partielle", "validation_partielle_perimetre", "niveau_maitrise_competences",
+    "duree_validite", "modalites_renouvellement",
 }
 
 
@@ -154,6 +156,13 @@ def from_xml(fiche: ElementTree.Element) -> dict[str, Any]:
     for key in ("date_decision", "date_effet", "date_dernier_jo", "date_fin_enregistrement", "date_limite_delivrance"):
         data[key] = date_iso(_text(fiche, key.upper()))
     data["duree_enregistrement"] = entier(_text(fiche, "DUREE_ENREGISTREMENT"))
+    data["date_de_publication"] = date_iso(_text(fiche, "DATE_DE_PUBLICATION"))
+    data["annees_promotions_niveau"] = [entier(y) for y in _codes(fiche, "ANNEES_PROMOTIONS_NIVEAU/ANNEE") if entier(y)]
+    data["validation_partielle"] = booleen(_text(fiche, "VALIDATION_PARTIELLE"))
+    data["validation_partielle_perimetre"] = markdown(_text(fiche, "VALIDATION_PARTIELLE_PERIMETRE"))
+    data["niveau_maitrise_competences"] = markdown(_text(fiche, "NIVEAU_MAITRISE_COMPETENCES"))
+    data["duree_validite"] = " ".join((_text(fiche, "DUREE_VALIDITE") or "").split()) or None
+    data["modalites_renouvellement"] = markdown(_text(fiche, "MODALITES_RENOUVELLEMENT"))
     for kind in ("GENERAL", "CREATION", "AUTRE"):
         data[f"publication_decret_{kind.lower()}"] = [
             {k: v for k, v in {"titre": _text(node, "TITRE"), "date_publication_jo": date_iso(_text(node, "DATE_PUBLICATION_JO"))}.items() if v}
@@ -287,6 +296,7 @@ def iter_csv_zip(archive: zipfile.ZipFile) -> Iterator[dict[str, Any]]:
             "date_decision": date_iso(row.get("Date_Decision")), "date_effet": date_iso(row.get("Date_Effet")),
             "date_dernier_jo": date_iso(row.get("Date_dernier_jo")),
             "date_fin_enregistrement": date_iso(row.get("Date_Fin_Enregistrement")),
+            "validation_partielle": booleen(row.get("Validation_Partielle")),
             "anciennes_certifications": [{"numero": r["Ancienne_Certification"]} for r in parts.get("Ancienne_Nouvelle_Certification", []) if r.get("Ancienne_Certification")],
             "nouvelles_certifications": [{"numero": r["Nouvelle_Certification"]} for r in parts.get("Ancienne_Nouvelle_Certification", []) if r.get("Nouvelle_Certification")],
             "partenaires": [{k: v for k, v in {"nom": r["Nom_Partenaire"], "siret": re.sub(r"\s", "", r.get("Siret_Partenaire", "")),

@@ -86,13 +86,18 @@ def test_real_data_quirks():
       <LIEN_URL_DESCRIPTION>https://www.a.fr  *       *  www.b.fr/formation https://www.a.fr</LIEN_URL_DESCRIPTION>
       <CODES_ROME><ROME><CODE>M1899</CODE><LIBELLE>Code renommé ou inconnu</LIBELLE></ROME></CODES_ROME>
       <DATE_FIN_ENREGISTREMENT>31/08/2029</DATE_FIN_ENREGISTREMENT><NOMENCLATURE_EUROPE><NIVEAU>NIV6</NIVEAU></NOMENCLATURE_EUROPE>
-      <SI_JURY_CL><ACTIF>Non</ACTIF></SI_JURY_CL></FICHE>"""
+      <SI_JURY_CL><ACTIF>Non</ACTIF></SI_JURY_CL>
+      <VALIDATION_PARTIELLE>Oui</VALIDATION_PARTIELLE><VALIDATION_PARTIELLE_PERIMETRE>Chaque bloc  - A  - B</VALIDATION_PARTIELLE_PERIMETRE>
+      <DUREE_VALIDITE>3  ans</DUREE_VALIDITE><ANNEES_PROMOTIONS_NIVEAU><ANNEE>2019</ANNEE><ANNEE>2020</ANNEE></ANNEES_PROMOTIONS_NIVEAU>
+      <DATE_DE_PUBLICATION>01/02/2021</DATE_DE_PUBLICATION></FICHE>"""
     fiche = from_xml(ElementTree.fromstring(xml))
     assert fiche["certificateurs"] == [{"nom": "MINISTERE", "siret": "11004401300040", "etat": "Actif"}, {"nom": "ECOLE SANS SIRET"}]
     assert [b["code"] for b in fiche["blocs"]] == ["RNCP40505BC01", "RNCP40505BC02"]
     assert fiche["autres_sources_information"] == ["https://www.a.fr", "https://www.b.fr/formation"]
     assert fiche["rome"] == [{"code": "M1899", "libelle": "Code renommé ou inconnu"}]  # kept: check warns about it
     assert (fiche["niveau"], fiche["date_fin_enregistrement"], fiche["voies_acces"]) == (6, "2029-08-31", {"CL": {"actif": False}})
+    assert (fiche["validation_partielle"], fiche["validation_partielle_perimetre"], fiche["duree_validite"]) == (True, "Chaque bloc\n\n- A\n- B", "3 ans")
+    assert (fiche["annees_promotions_niveau"], fiche["date_de_publication"]) == ([2019, 2020], "2021-02-01")
     assert urls("voir http://x.fr, puis https://y.org/a") == ["http://x.fr", "https://y.org/a"]
 
 
