@@ -26,6 +26,8 @@ class Report:
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)
     index: Index | None = None
+    files_kept: int = 0  # identical to the previous build's: not rewritten, timestamps kept
+    files_new: int = 0
 
 
 def check(config: Config) -> tuple[Site, Catalogue, list[Problem]]:
@@ -73,11 +75,13 @@ def build(config: Config) -> Report:
         t = step("copy assets", t)
         index = index_site(output.staging)
         t = step("index for search", t)
+        kept, new = output.keep_unchanged()
+        t = step("keep unchanged files", t)
         output.commit()
     finally:
         output.abort()
     step("swap", t)
-    return Report(problems, urls.base_path, len(pages), time.perf_counter() - started, steps, index)
+    return Report(problems, urls.base_path, len(pages), time.perf_counter() - started, steps, index, kept, new)
 
 
 def write_open_data(output: Output, catalogue: Catalogue, urls: Urls) -> None:

@@ -60,6 +60,11 @@ def _build(args: argparse.Namespace) -> int:
     _print_problems(report.problems, args.format)
     searched = f"; {report.index.pages} pages indexed for search" if report.index else ""
     print(f"built {report.pages} pages into {config.out} in {report.seconds:.2f} s{searched}")
+    if not args.quiet:
+        steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.steps.items())
+        warnings = sum(p.severity == "warning" for p in report.problems)
+        print(f"  files: {report.files_new} new or changed, {report.files_kept} unchanged (kept as they were); "
+              f"{warnings} warning(s)\n  steps: {steps}")
     return 0
 
 
@@ -198,6 +203,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", help="output folder (default: ROOT/site)")
     b.add_argument("--base-path", help="path the site is served under, e.g. /catalogue/ (default: from site.yaml url)")
     b.add_argument("--templates", help="templates folder (default: ROOT/templates)")
+    b.add_argument("--quiet", action="store_true", help="print only problems and the one-line result")
     command("check", _check, "validate the content and write nothing")
     s = command("serve", _serve, "build, then serve the site on http://127.0.0.1")
     s.add_argument("--out", help="output folder (default: ROOT/site)")

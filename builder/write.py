@@ -59,6 +59,32 @@ class Output:
             if path not in self.written:  # a school's file, copied first, wins over ours
                 self.write(path, file.read_bytes())
 
+    def keep_unchanged(self) -> tuple[int, int]:
+        """Files identical to the current site's become hard links to them: their timestamps
+        (and inodes) are kept, so a deploy uploads only what changed. Returns (kept, new)."""
+        kept = new = 0
+        if not self.out.is_dir():
+            return 0, sum(1 for p in self.staging.rglob("*") if p.is_file())
+        for file in sorted(p for p in self.staging.rglob("*") if p.is_file() and p.name != MARKER):
+            previous = self.out / file.relative_to(self.staging)
+            try:
+                with previous.open("rb") as old:
+                    before = os.fstat(old.fileno())
+                    same = before.st_size == file.stat().st_size and old.read() == file.read_bytes()
+                if same:
+                    link = file.with_name(file.name + ".link")
+                    os.link(previous, link)
+                    after = os.stat(link)
+                    if (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino):  # the very file compared
+                        os.replace(link, file)
+                        kept += 1
+                        continue
+                    link.unlink()
+            except OSError:
+                pass
+            new += 1
+        return kept, new
+
     def commit(self) -> None:
         """Swap the staging folder in; it then holds the previous site, for abort() to remove."""
         (self.staging / MARKER).write_text("Built by `catalogue build`; replaced whole by the next build.\n")

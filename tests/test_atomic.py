@@ -135,3 +135,28 @@ def test_a_failing_school_template_is_reported_and_the_site_kept(tmp_path, capsy
     assert "Traceback" not in err
     assert snapshot(out) == before
     assert sorted(p.name for p in project.iterdir()) == ["content", "gabarits", "site"]
+
+
+def test_unchanged_files_are_kept_as_they_were_and_edits_rewrite_only_what_changed(tmp_path, capsys):
+    project = tmp_path / "projet"
+    shutil.copytree(ROOT / "content", project / "content")
+    command = ["build", "--root", str(project), "--templates", str(ROOT / "templates"), *["--today", TODAY]]
+    assert main(command) == 0
+    site = project / "site"
+
+    def inodes() -> dict[str, int]:
+        return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file() and p.name != ".catalogue-build"}
+
+    first = inodes()
+    capsys.readouterr()
+    assert main(command) == 0  # nothing changed: every file is the same file, timestamps kept
+    assert inodes() == first
+    assert f"files: 0 new or changed, {len(first)} unchanged" in capsys.readouterr().out
+    fiche = project / "content" / "fiches" / "rncp16959.yaml"
+    fiche.write_text(fiche.read_text(encoding="utf-8").replace("Piloter un dispositif digital", "Piloter un dispositif numérique"), encoding="utf-8")
+    assert main(command) == 0
+    after = inodes()
+    changed = sorted(path for path in after if after[path] != first.get(path))
+    assert "fiches/rncp16959/index.html" in changed and "fiches/rncp16959/blocs/rncp16959bc01/index.html" in changed
+    assert "fiches/rncp26224/index.html" not in changed and "assets/style.css" not in changed
+    assert len(changed) < len(after) / 2
