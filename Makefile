@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 CATALOGUE := $(VENV)/bin/catalogue
 INSTALLED := $(VENV)/.installed
 
-.PHONY: site serve check test golden schema guide bench bench-search bench-import geodata clean
+.PHONY: site serve check test golden schema guide bench bench-search bench-import bench-national geodata clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ test: $(INSTALLED) node_modules/.installed
 	$(PY) -m pytest
 
 # Benchmarks print figures; they assert nothing. BENCH_SIZES="1000 10000" by default.
-bench: bench-search bench-import
+bench: bench-search bench-import bench-national
 
 bench-search: $(INSTALLED)
 	bash .ci/test-tools
@@ -40,6 +40,10 @@ bench-search: $(INSTALLED)
 
 bench-import: $(INSTALLED)
 	$(PY) -m benchmarks.import_export
+
+# Cold build, rebuilds (nothing changed, one fiche edited), memory, at 1,000, 10,000 and 25,638 fiches.
+bench-national: $(INSTALLED)
+	$(PY) -m benchmarks.national $(BENCH_SIZES)
 
 # Maintainers only: refresh builder/data/communes.csv.gz and contours.json from npm and PyPI
 # (the build itself never touches the network). Review the diff, then `make golden`.
