@@ -16,6 +16,7 @@ from functools import cache
 
 from .geo import Localisation, cle, contours, localiser
 from .model import Fiche, Lieu
+from .nomenclature import Departement, departement_of, departements
 
 LARGEUR = 400
 HAUTEUR_METROPOLE = 380
@@ -47,6 +48,12 @@ def places(fiche: Fiche) -> tuple[list[Place], list[Place]]:
     def locate(lieux: Iterable[Lieu], prefix: str) -> list[Place]:
         return [Place(lieu, f"{prefix}-{i + 1}", _locate(lieu)) for i, lieu in enumerate(lieux)]
     return locate(fiche.lieux_preparation, "lieu"), locate(fiche.lieux_certification, "certification")
+
+
+def departement(place: Place) -> Departement | None:
+    """The département of a place: its commune's when located, else its postal code's."""
+    commune = place.position.commune if place.position else None
+    return departements().get(commune.departement if commune else "") or departement_of(place.lieu.code_postal)
 
 
 def _locate(lieu: Lieu) -> Localisation:
@@ -199,16 +206,11 @@ def carte_fiche(fiche: Fiche) -> Carte:
 
 def carte_nationale(fiches: Iterable[Fiche], urls) -> Carte:
     """Every preparation place of the catalogue, one marker per town, leading to its région's page."""
-    from .nomenclature import departement_of, departements
-
     located = []
     for fiche in fiches:
         for place in places(fiche)[0]:
-            if place.position and not place.lieu.a_distance:
-                commune = place.position.commune
-                departement = departements().get(commune.departement if commune else "") or departement_of(place.lieu.code_postal)
-                if departement:
-                    located.append((place, departement.region))
+            if place.position and not place.lieu.a_distance and (where := departement(place)):
+                located.append((place, where.region))
     points = []
     for first, group, region in grouper_par_commune(located):
         points.append(Point(first.position.lat, first.position.lon,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from .nomenclature import code_departement
 from .slugs import normalise
 
 # Boxes (lon_min, lat_min, lon_max, lat_max) of the territories the maps can draw.
@@ -100,7 +101,7 @@ class Gazetteer:
         same = sorted((c for c in candidates if self.cles[c.insee] == name), key=lambda c: len(c.codes_postaux))
         if same:  # the most specific first: `75008 Paris` is the 8th arrondissement
             return Localisation(_at(same[0]))
-        departement = _departement(code_postal)
+        departement = code_departement(code_postal)
         if name and (found := self.par_nom.get((departement, name))):
             return Localisation(_at(found[0]))  # CEDEX and other special codes
         if candidates:
@@ -118,16 +119,6 @@ class Gazetteer:
 
 def _at(commune: Commune) -> Position:
     return Position(commune.lat, commune.lon, commune, commune.precision)
-
-
-def _departement(code_postal: str | None) -> str:
-    if not code_postal:
-        return ""
-    if code_postal.startswith("97"):
-        return code_postal[:3]
-    if code_postal.startswith("20"):
-        return "2A" if code_postal < "20200" else "2B"
-    return code_postal[:2]
 
 
 @cache

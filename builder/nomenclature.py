@@ -73,15 +73,21 @@ def departements() -> dict[str, Departement]:
     return {row["code"]: Departement(**row) for row in csv.DictReader(text.splitlines())}
 
 
-def departement_of(code_postal: str | None) -> Departement | None:
-    """The département of a postal code (CEDEX codes included); None overseas outside the départements."""
+def code_departement(code_postal: str | None) -> str:
+    """The département code a postal code belongs to (CEDEX codes included): `69002` -> `69`,
+    `97400` -> `974`, `20000` -> `2A`; "" without a postal code."""
     if not code_postal:
-        return None
+        return ""
     if code_postal.startswith("97"):
-        return departements().get(code_postal[:3])
+        return code_postal[:3]
     if code_postal.startswith("20"):  # Corse: 200xx–201xx Corse-du-Sud, 202xx–206xx Haute-Corse
-        return departements()["2A" if code_postal < "20200" else "2B"]
-    return departements().get(code_postal[:2])
+        return "2A" if code_postal < "20200" else "2B"
+    return code_postal[:2]
+
+
+def departement_of(code_postal: str | None) -> Departement | None:
+    """The département of a postal code; None overseas outside the départements."""
+    return departements().get(code_departement(code_postal))
 
 
 @cache

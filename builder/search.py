@@ -18,7 +18,8 @@ from pathlib import Path
 from .catalogue import Catalogue
 from .errors import BuildError
 from .model import Fiche
-from .nomenclature import NIVEAUX, VOIES_COURTES, departement_of
+from .carte import departement, places
+from .nomenclature import NIVEAUX, VOIES_COURTES
 from .urls import INDEXED_PAGES, certificateur_slug, code_slug
 
 # Filter keys in the order the search page shows them, with their French labels.
@@ -51,13 +52,13 @@ def filtres(catalogue: Catalogue, fiche: Fiche) -> dict[str, list[str]]:
     """
     terms = catalogue.term_index()
     voies = fiche.voies_acces
-    lieux = [lieu for lieu in fiche.lieux_preparation if not lieu.a_distance]
-    departements = [d for d in (departement_of(lieu.code_postal) for lieu in lieux) if d]
+    sur_place = [place for place in places(fiche)[0] if not place.lieu.a_distance]
+    departements = [d for d in map(departement, sur_place) if d]  # as on the région and département pages
     values = {
         "niveau": [niveau_libelle(fiche)],
         "statut": [statut_libelle(catalogue, fiche)],
         "voie": [label for key, label in VOIES_COURTES.items() if getattr(voies, key).actif],
-        "region": [d.region for d in departements] + ([A_DISTANCE] if len(lieux) < len(fiche.lieux_preparation) else []),
+        "region": [d.region for d in departements] + ([A_DISTANCE] if len(sur_place) < len(fiche.lieux_preparation) else []),
         "departement": [f"{d.nom} ({d.code})" for d in departements],
         "nsf": [terms["nsf", code_slug(n.code)].titre for n in fiche.nsf],
         "rome": [terms["rome", code_slug(r.code)].titre for r in fiche.rome],

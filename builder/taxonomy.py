@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .model import Fiche
-from .carte import places
-from .nomenclature import NIVEAUX, departement_of, departements
+from .carte import departement, places
+from .nomenclature import NIVEAUX
 from .slugs import slugify, sort_key
 from .urls import certificateur_slug, code_slug, departement_slug, niveau_slug
 
@@ -64,17 +64,12 @@ def _lieux(fiche: Fiche, niveau: str) -> list[Entry]:
     """The régions (or départements) where a fiche can be prepared, from its located places."""
     entries = []
     for place in places(fiche)[0]:
-        position = place.position
-        if position is None or place.lieu.a_distance:
-            continue
-        code = position.commune.departement if position.commune else None
-        departement = departements().get(code or "") or departement_of(place.lieu.code_postal)
-        if departement is None:
+        if place.position is None or place.lieu.a_distance or (where := departement(place)) is None:
             continue
         if niveau == "regions":
-            entries.append((slugify(departement.region), departement.region, None))
+            entries.append((slugify(where.region), where.region, None))
         else:
-            entries.append((departement_slug(departement.code, departement.nom), f"{departement.nom} ({departement.code})", departement.code))
+            entries.append((departement_slug(where.code, where.nom), f"{where.nom} ({where.code})", where.code))
     return entries
 
 
