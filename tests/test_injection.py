@@ -158,57 +158,52 @@ def hostile_url(hostile_site):
     yield from _serve(hostile_site[0])
 
 
-def test_nothing_runs_in_chromium(hostile_site, hostile_url, browser):
+@pytest.fixture
+def watched(browser):
+    """A page that records every dialog (dismissed) and every console or page error."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.dialogs, page.errors = [], []  # type: ignore[attr-defined]
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    context.close()
+
+
+def fire_events(page, selector: str) -> None:
+    """Hover, focus and click-free events on every element matched: any handler would fire."""
+    page.evaluate("""(selector) => document.querySelectorAll(selector).forEach(e => {
+        for (const t of ['mouseover', 'mouseenter', 'focus', 'error', 'load'])
+            e.dispatchEvent(new Event(t, {bubbles: true}));
+    })""", selector)
+
+
+def test_nothing_runs_in_chromium(hostile_site, hostile_url, watched):
     site, _ = hostile_site
-    context = browser.new_context()
-    page = context.new_page()
-    dialogs: list[str] = []
-    errors: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        visited = 0
-        for file in pages(site):
-            path = file.relative_to(site).as_posix().removesuffix("index.html")
-            page.goto(f"{hostile_url}/catalogue/{path}")
-            # hover, focus and click-free events on every element: any handler would fire
-            page.evaluate("""() => document.querySelectorAll('*').forEach(e => {
-                for (const t of ['mouseover', 'mouseenter', 'focus', 'error', 'load'])
-                    e.dispatchEvent(new Event(t, {bubbles: true}));
-            })""")
-            assert page.evaluate("window.__pwned") is None, path
-            if file.parent.name == NUMERO.lower():
-                body = " ".join(page.inner_text("body").split())
-                assert shown("intitule") in body and shown("blocs[0].libelle") in body
-            visited += 1
-        assert visited == len(pages(site)) >= 10
-        assert (dialogs, errors) == ([], [])
-    finally:
-        context.close()
+    visited = 0
+    for file in pages(site):
+        path = file.relative_to(site).as_posix().removesuffix("index.html")
+        watched.goto(f"{hostile_url}/catalogue/{path}")
+        fire_events(watched, "*")
+        assert watched.evaluate("window.__pwned") is None, path
+        if file.parent.name == NUMERO.lower():
+            body = " ".join(watched.inner_text("body").split())
+            assert shown("intitule") in body and shown("blocs[0].libelle") in body
+        visited += 1
+    assert visited == len(pages(site)) >= 10
+    assert (watched.dialogs, watched.errors) == ([], [])
 
 
-def test_search_results_show_hostile_text_as_text(hostile_url, browser):
-    context = browser.new_context()
-    page = context.new_page()
-    dialogs: list[str] = []
-    errors: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        page.goto(f"{hostile_url}/catalogue/recherche/?q=pwned")
-        page.wait_for_function("/résultat/.test(document.getElementById('recherche-etat').textContent)")
-        items = page.locator("#recherche-resultats > li")
-        assert items.count() == 1  # the fiche (its bloc is listed under it)
-        assert page.locator(".resultat-blocs li").count() == 1
-        text = " ".join(items.first.inner_text().split())
-        assert "<script>window.__pwned=1" in text and "{{ 7*7 }}" in text
-        assert page.locator("#recherche-resultats script, #recherche-resultats img").count() == 0
-        page.evaluate("""() => document.querySelectorAll('#recherche-resultats *').forEach(e => {
-            for (const t of ['mouseover', 'focus', 'error', 'load']) e.dispatchEvent(new Event(t, {bubbles: true}));
-        })""")
-        assert page.evaluate("window.__pwned") is None
-        assert (dialogs, errors) == ([], [])
-    finally:
-        context.close()
+def test_search_results_show_hostile_text_as_text(hostile_url, watched):
+    watched.goto(f"{hostile_url}/catalogue/recherche/?q=pwned")
+    watched.wait_for_function("/résultat/.test(document.getElementById('recherche-etat').textContent)")
+    items = watched.locator("#recherche-resultats > li")
+    assert items.count() == 1  # the fiche (its bloc is listed under it)
+    assert watched.locator(".resultat-blocs li").count() == 1
+    text = " ".join(items.first.inner_text().split())
+    assert "<script>window.__pwned=1" in text and "{{ 7*7 }}" in text
+    assert watched.locator("#recherche-resultats script, #recherche-resultats img").count() == 0
+    fire_events(watched, "#recherche-resultats *")
+    assert watched.evaluate("window.__pwned") is None
+    assert (watched.dialogs, watched.errors) == ([], [])
