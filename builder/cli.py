@@ -158,11 +158,10 @@ def _import(args: argparse.Namespace) -> int:
 
     content = Path(args.content) if args.content else Path(args.root) / "content"
     outcomes = import_fiches(Path(args.export), content, args.numeros, args.all, args.date, args.dry_run)
-    verb = {"created": "would create", "updated": "would update", "unchanged": "unchanged"} if args.dry_run else \
-        {"created": "created", "updated": "updated", "unchanged": "unchanged"}
+    would = {"created": "would create", "updated": "would update"} if args.dry_run else {}
     for outcome in outcomes:
         detail = f" ({', '.join(outcome.changed)})" if outcome.action == "updated" else ""
-        print(f"{verb[outcome.action]} {outcome.path}{detail}")
+        print(f"{would.get(outcome.action, outcome.action)} {outcome.path}{detail}")
     print(f"{len(outcomes)} fiche(s) read from {args.export}" + ("; nothing written (--dry-run)" if args.dry_run else
           "; run `catalogue check`, then add your preparation places"))
     return 0

@@ -16,6 +16,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
@@ -361,13 +362,20 @@ def import_fiches(export: Path, content: Path, numeros: Iterable[str], everythin
     return outcomes
 
 
-def write_fiche(content: Path, data: dict[str, Any], dry_run: bool) -> Outcome:
+@cache
+def _yaml() -> Any:
+    """The round-trip YAML reader and writer, made once: `--all` writes thousands of fiches."""
     from ruamel.yaml import YAML
 
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 100
     yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def write_fiche(content: Path, data: dict[str, Any], dry_run: bool) -> Outcome:
+    yaml = _yaml()
     numero = data["numero"]
     target = content / "fiches" / f"{numero.lower()}.yaml"
     fresh = _literal(data)
