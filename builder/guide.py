@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from .model import Fiche
 from .settings import Site
-from .validate import _model_of
+from .validate import model_of
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "guide-redaction.md"
@@ -59,7 +59,7 @@ def _examples() -> dict[tuple[str, str], Any]:
                 continue
             value = data[name]
             found.setdefault((model.__name__, name), value)
-            nested = _model_of(field.annotation)
+            nested = model_of(field.annotation)
             if nested:
                 for item in value if isinstance(value, list) else [value]:
                     walk(nested, item)
@@ -72,7 +72,7 @@ def _examples() -> dict[tuple[str, str], Any]:
 
 def _show(group: str, name: str, field: Any, value: Any) -> str:
     if value is None:
-        if _model_of(field.annotation):
+        if model_of(field.annotation):
             return "voir ci-dessous"
         kind = _kind(field)
         value = EXEMPLES.get((group, name)) or EXEMPLES.get(name) or EXEMPLES.get(kind)
@@ -114,7 +114,7 @@ def reference() -> str:
             required = " **(obligatoire)**" if field.is_required() else ""
             description = (field.description or "").replace("|", "\\|")
             lines.append(f"| `{name}` | {description}{required} | {_show(model.__name__, name, field, examples.get((model.__name__, name)))} |")
-            sub = _model_of(field.annotation)
+            sub = model_of(field.annotation)
             if sub:
                 nested.append((sub, f"{title} › `{name}`"))
         sections.append("\n".join(lines))

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from .fieldtypes import NUMERO_PATTERN, check_numero
 from .model import Fiche
-from .validate import _model_of
+from .validate import model_of
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/fiche.schema.json"
 
@@ -57,7 +57,7 @@ def _comment(description: str | None, indent: str = "") -> list[str]:
 
 def _field(name: str, field: Any, numero: str, indent: str) -> list[str]:
     annotation = field.annotation
-    model = _model_of(annotation)
+    model = model_of(annotation)
     is_list = typing.get_origin(annotation) is list
     if name == "numero":
         return [f"{indent}numero: {numero}"]

@@ -91,19 +91,20 @@ def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
         if isinstance(part, int):
             continue
         field = current.model_fields.get(part) if current else None
-        current = _model_of(field.annotation) if field else None
+        current = model_of(field.annotation) if field else None
         if current is None:
             return None
     return current
 
 
-def _model_of(annotation: Any) -> type[BaseModel] | None:
+def model_of(annotation: Any) -> type[BaseModel] | None:
+    """The model inside a field's type (`list[Bloc]`, `Abrege | None` -> the model), or None."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     origin = typing.get_origin(annotation)
     if origin in (list, typing.Union, types.UnionType, typing.Annotated):
         for arg in typing.get_args(annotation):
-            found = _model_of(arg)
+            found = model_of(arg)
             if found:
                 return found
     return None

@@ -150,7 +150,7 @@ def test_the_french_guide_explains_every_field_and_is_current():
 
     from builder import guide
     from builder.settings import Site
-    from builder.validate import _model_of
+    from builder.validate import model_of
 
     text = guide.GUIDE.read_text(encoding="utf-8")
     assert guide.main(["--check"]) == 0, "run `python -m builder.guide`"
@@ -162,7 +162,7 @@ def test_the_french_guide_explains_every_field_and_is_current():
         seen.add(model.__name__)
         for name, field in model.model_fields.items():
             yield model.__name__, name, field
-            if sub := _model_of(field.annotation):
+            if sub := model_of(field.annotation):
                 yield from every_field(sub)
 
     for group, name, field in [*every_field(Fiche), *every_field(Site)]:
