@@ -101,9 +101,15 @@ def _serve_live(config: Config, args: argparse.Namespace) -> int:
     from .serve import LiveState, make_server, watch
 
     live = LiveState()
+    watched: list[Path] = []  # what a rebuild depends on; the settings may name the school's templates
+    site = None  # the site settings as last read, None while unreadable
 
     def rebuild() -> str:
         """Build; return the base path (from the settings, once readable)."""
+        nonlocal site
+        site, _ = read_site(config.content, config.root)
+        extra = [config.root / site.dossier_gabarits] if site and site.dossier_gabarits else []
+        watched[:] = [config.content, config.templates, *extra]
         try:
             report = build(config)
         except ContentError as exc:
@@ -122,19 +128,13 @@ def _serve_live(config: Config, args: argparse.Namespace) -> int:
 
     base_path = rebuild()
     if not base_path:  # the settings may be what is broken: serve at theirs if readable, else at /
-        site, _ = read_site(config.content, config.root)
         base_path = make_urls(config, site).base_path if site else "/"
     server = make_server(config.out, base_path, args.port, live=live)
     print(f"serving {config.out} at http://127.0.0.1:{server.server_port}{base_path} "
           "(rebuilt and reloaded on every change; Ctrl+C to stop)", flush=True)
 
-    def folders() -> list[Path]:
-        site, _ = read_site(config.content, config.root)
-        extra = [config.root / site.dossier_gabarits] if site and site.dossier_gabarits else []
-        return [config.content, config.templates, *extra]
-
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(folders, rebuild, stop), daemon=True)
+    stop = threading.Event()  # the settings are read at each rebuild, not at each look for changes
+    watcher = threading.Thread(target=watch, args=(lambda: watched, rebuild, stop), daemon=True)
     watcher.start()
     try:
         server.serve_forever()
