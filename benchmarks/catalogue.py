@@ -14,9 +14,10 @@ from pathlib import Path
 
 import yaml
 
-from builder.nomenclature import _rome_domaines, departements
+from builder.nomenclature import _rome_domaines
 
 ROOT = Path(__file__).resolve().parent.parent
+Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when there
 
 
 def vocabulary() -> tuple[list[str], list[float]]:
@@ -28,7 +29,7 @@ def vocabulary() -> tuple[list[str], list[float]]:
     from spellchecker import SpellChecker
 
     text = " ".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "content" / "fiches").glob("*.yaml")))
-    domain = Counter(w.lower() for w in re.findall(r"[A-Za-zÀ-ÿœ’'-]{3,}", text) if not w.startswith("RNCP"))
+    domain = Counter(w.lower() for w in re.findall(r"[A-Za-zÀ-ÿœ’'-]{3,}", text) if not w.startswith("RNCP") and "-" not in w)
     general = SpellChecker(language="fr").word_frequency.dictionary.most_common(30000)
     total_general = sum(n for _, n in general)
     weights = Counter({word: n / total_general for word, n in general})
@@ -47,20 +48,68 @@ def rome_codes() -> list[str]:
     return [f"{domaine}{n:02d}" for domaine, last in _rome_domaines().items() for n in range(1, int(last[3:]) + 1)]
 
 
+# Shapes of real fiches: the two seeds and the two fiches of the official export sample
+# (../shared/data), and the national volumes of the export of 16/08/2026 (DOMAIN.md):
+# 25,638 fiches, 5,518 active, 55,761 blocs, 397,774 partner rows.
+TEXT_LENGTHS = {  # characters, as measured on the four real fiches
+    "objectifs_contexte": [1428, 1410],
+    "activites_visees": [1017, 1089, 1211, 1019],
+    "capacites_attestees": [2436, 2861, 961, 1286],
+    "secteurs_activite": [549, 773, 653, 791],
+    "type_emploi_accessibles": [141, 1133, 581, 459],
+    "prerequis_entree_formation": [828],
+    "descriptif_composantes": [1817, 508],
+}
+SHARE_WITH_TEXT = {"objectifs_contexte": 0.6, "prerequis_entree_formation": 0.5, "descriptif_composantes": 0.3}
+ACTIVE_SHARE = 5518 / 25638
+ACTIVE_LEVELS = {3: 636, 4: 790, 5: 683, 6: 1349, 7: 2059, 8: 1}
+BLOCS_PER_FICHE = 55761 / 25638  # ≈2.17: older fiches have none, recent ones 2 to 8
+PARTNERS_PER_FICHE = 397774 / 25638  # ≈15.5
+JURY_LENGTH = (300, 900)
+
+
+def towns() -> list[tuple[str, str, str]]:
+    """(postal code, commune, département code) of the communes GeoNames places itself
+    (the towns with 500 inhabitants or more), where preparation places are."""
+    import csv
+    import gzip
+
+    with gzip.open(ROOT / "builder" / "data" / "communes.csv.gz", "rt", encoding="utf-8") as stream:
+        return [(row["codes_postaux"].split()[0], row["nom"], row["departement"])
+                for row in csv.DictReader(stream) if row["precision"] == "commune" and row["codes_postaux"]]
+
+
 def generate(folder: Path, fiches: int, seed: int = 26224) -> Path:
     """Write a project with `fiches` fiches into `folder` (replaced if it exists)."""
     rng = random.Random(seed)
     words, cumulative = vocabulary()
     romes = rome_codes()
-    deps = [d for d in departements().values() if d.code not in ("2A", "2B")]
+    places = towns()
     certifiers = [f"Organisme {rng.choice(words).capitalize()} {i}" for i in range(max(20, fiches // 12))]
-    nsf = [f"{n}{suffix}" for n in range(310, 345) for suffix in ("", "p", "t")]
+    nsf = [f"{n}{suffix}" for n in range(100, 440, 10) for suffix in ("", "p", "t", "n", "r")]
+    levels, level_weights = zip(*ACTIVE_LEVELS.items())
 
     def sentence(n: int) -> str:
         return " ".join(rng.choices(words, cum_weights=cumulative, k=n)).capitalize() + "."
 
-    def paragraph(sentences: int) -> str:
-        return " ".join(sentence(rng.randint(8, 18)) for _ in range(sentences))
+    def text(characters: int) -> str:
+        """Sentences (and some bullet lists, as in real fiches) of about `characters` characters."""
+        parts, length = [], 0
+        while length < characters:
+            if rng.random() < 0.3:
+                part = "\n".join(f"- {sentence(rng.randint(5, 14))}" for _ in range(rng.randint(2, 6)))
+            else:
+                part = " ".join(sentence(rng.randint(8, 20)) for _ in range(rng.randint(1, 4)))
+            parts.append(part)
+            length += len(part)
+        return "\n\n".join(parts)
+
+    def real_length(field: str) -> int:
+        return int(rng.choice(TEXT_LENGTHS[field]) * rng.uniform(0.6, 1.6))
+
+    def bloc_count() -> int:
+        # 45 % without blocs (older fiches), the others 2 to 6: 2.17 on average, as nationally
+        return 0 if rng.random() < 0.457 else rng.randint(2, 6)
 
     if folder.exists():
         shutil.rmtree(folder)
@@ -68,36 +117,54 @@ def generate(folder: Path, fiches: int, seed: int = 26224) -> Path:
     shutil.copy(ROOT / "content" / "site.yaml", folder / "content" / "site.yaml")
     for i in range(fiches):
         numero = f"RNCP{30000 + i}"
-        fiche = {
+        actif = rng.random() < ACTIVE_SHARE
+        fiche: dict = {
             "numero": numero,
-            "intitule": sentence(rng.randint(3, 7)).rstrip("."),
-            "niveau": rng.choice([3, 4, 5, 5, 6, 6, 6, 7, 7]),
-            "actif": rng.random() > 0.3,
+            "intitule": sentence(rng.randint(3, 9)).rstrip("."),
+            "niveau": rng.choices(levels, level_weights)[0],
+            "actif": actif,
             "certificateurs": [{"nom": name} for name in rng.sample(certifiers, rng.choice([1, 1, 1, 2]))],
-            "nsf": [{"code": code, "libelle": sentence(4).rstrip(".")} for code in rng.sample(nsf, rng.choice([1, 1, 2]))],
+            "nsf": [{"code": code, "libelle": sentence(4).rstrip(".")} for code in rng.sample(nsf, rng.choice([1, 1, 2, 3]))],
             "rome": [{"code": code, "libelle": sentence(3).rstrip(".")} for code in rng.sample(romes, rng.randint(1, 5))],
-            "activites_visees": paragraph(rng.randint(4, 10)),
-            "capacites_attestees": "\n".join(f"- {sentence(rng.randint(6, 14))}" for _ in range(rng.randint(4, 10))),
-            "secteurs_activite": paragraph(2),
-            "type_emploi_accessibles": paragraph(2),
-            "blocs": [
-                {
-                    "code": f"{numero}BC{b:02d}",
-                    "libelle": sentence(rng.randint(4, 9)).rstrip("."),
-                    "liste_competences": "\n".join(f"- {sentence(rng.randint(6, 14))}" for _ in range(rng.randint(3, 7))),
-                    "modalites_evaluation": paragraph(rng.randint(1, 3)),
-                }
-                for b in range(1, rng.choice([0, 1, 2, 2, 3, 3, 4, 5]) + 1)
-            ],
-            "voies_acces": {key: {"actif": rng.random() > 0.4} for key in ("FI", "CA", "FC", "CQ", "CL", "VAE")},
-            "lieux_preparation": [],
         }
-        for _ in range(rng.randint(0, 6)):
-            dep = rng.choice(deps)
-            code = (dep.code + "000")[:5] if len(dep.code) == 2 else dep.code + "00"
-            fiche["lieux_preparation"].append({
-                "organisme": sentence(3).rstrip("."), "code_postal": code, "commune": dep.nom,
-            })
+        for field in TEXT_LENGTHS:
+            if rng.random() < SHARE_WITH_TEXT.get(field, 1.0):
+                fiche[field] = text(real_length(field))
+        fiche["blocs"] = [
+            {
+                "code": f"{numero}BC{b:02d}",
+                "libelle": sentence(rng.randint(4, 12)).rstrip("."),
+                "liste_competences": "\n".join(f"- {sentence(rng.randint(8, 20))}" for _ in range(rng.randint(3, 9))),
+                "modalites_evaluation": text(rng.randint(150, 700)),
+            }
+            for b in range(1, bloc_count() + 1)
+        ]
+        fiche["voies_acces"] = {}
+        for key in ("FI", "CA", "FC", "CQ", "CL", "VAE"):
+            voie: dict = {"actif": rng.random() > 0.3}
+            if voie["actif"]:
+                voie["composition_jury"] = text(rng.randint(*JURY_LENGTH))
+            fiche["voies_acces"][key] = voie
+        year = rng.randint(2020, 2025) if actif else rng.randint(2008, 2021)
+        fiche["date_effet"] = f"{year}-{rng.randint(1, 12):02d}-01"
+        end = max(year + rng.randint(2, 5), 2027) if actif else year + rng.randint(2, 4)
+        fiche["date_fin_enregistrement"] = f"{end}-{rng.randint(1, 12):02d}-01"
+        if i > 0 and rng.random() < 0.4:  # a predecessor, often in the catalogue
+            fiche["anciennes_certifications"] = [{"numero": f"RNCP{30000 + rng.randrange(i)}", "intitule": sentence(5).rstrip(".")}]
+        fiche["partenaires"] = [
+            {"nom": f"{sentence(2).rstrip('.')} formation", "habilitation": rng.choice(["HABILITATION_FORMER", "HABILITATION_ORGANISER", "HABILITATION_ORGA_FORM"]), "etat": "Actif"}
+            for _ in range(min(60, int(rng.expovariate(1 / PARTNERS_PER_FICHE))))
+        ]
+        fiche["lieux_preparation"] = []
+        for _ in range(0 if rng.random() < 0.3 else min(12, int(rng.expovariate(1 / 4)) + 1)):
+            code_postal, commune, _ = rng.choice(places)
+            if rng.random() < 0.05:
+                fiche["lieux_preparation"].append({"organisme": sentence(3).rstrip("."), "a_distance": True})
+            else:
+                fiche["lieux_preparation"].append({
+                    "organisme": sentence(3).rstrip("."), "adresse": f"{rng.randint(1, 200)} rue {rng.choice(words).capitalize()}",
+                    "code_postal": code_postal, "commune": commune,
+                })
         path = folder / "content" / "fiches" / f"{numero.lower()}.yaml"
-        path.write_text(yaml.safe_dump(fiche, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        path.write_text(yaml.dump(fiche, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
     return folder

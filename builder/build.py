@@ -1,94 +1,240 @@
-"""The build, step by step: read and check the content, plan the pages, render, write."""
+"""The build, step by step: read and check the content, plan the pages, make those whose
+inputs changed, index them for search, and put the new site in place."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from .carte import geojson_catalogue, geojson_fiche
-from .catalogue import Catalogue, read_catalogue
+from .cache import ContentCache, builder_version, digest
+from .catalogue import Catalogue, fiche_files, read_catalogue
 from .config import Config
+from .dependencies import Digests
 from .errors import BuildError, ContentError, Problem
-from .pages import plan_pages
-from .render import make_environment, render
+from .manifest import Manifest, read_manifest, save_manifest
+from .pages import EVERYTHING, Page, plan_pages
+from .progress import Progress, Silent
+from .render import environment, page_file, render_pages
 from .search import Index, index_site
 from .settings import Site, read_site
-from .urls import Urls, normalise_base_path
-from .write import Output
+from .urls import INDEXED_PAGES, SEARCH_BUNDLE, Urls, normalise_base_path
+from .write import Output, StaleSite
 
 
 @dataclass
 class Report:
     problems: list[Problem]
     base_path: str = "/"
-    pages: int = 0
+    pages: int = 0  # files the site is made of (pages and data files)
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)
     index: Index | None = None
     files_kept: int = 0  # identical to the previous build's: not rewritten, timestamps kept
-    files_new: int = 0
+    files_new: int = 0  # new or changed: written
+    files_removed: int = 0  # no longer made: removed
+    rendered: int = 0  # pages and data files made (the others' inputs had not changed)
+    fiches_read: int = 0  # fiche files parsed and validated (the others came from the cache)
+    nothing_changed: bool = False  # same inputs as the site's last build: nothing was done
+    index_put_off: bool = False  # fiche pages changed but the search index was not updated (yet)
 
 
-def check(config: Config) -> tuple[Site, Catalogue, list[Problem]]:
+class Steps:
+    """Time spent in each step of a build, in order."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self.last
+        self.last = now
+
+    @property
+    def total(self) -> float:
+        return time.perf_counter() - self.started
+
+
+def check(config: Config, cache: ContentCache | None = None) -> tuple[Site, Catalogue, list[Problem]]:
     """Read and validate everything; raise ContentError with every problem found."""
     site, site_problems = read_site(config.content, config.root)
-    catalogue, problems = read_catalogue(config.content, config.root, config.today)
+    catalogue, problems = read_catalogue(config.content, config.root, config.today, cache)
     problems = site_problems + problems
-    failing = [p for p in problems if p.severity == "error" or config.strict]
-    if failing or site is None or catalogue is None:
+    _raise_if_failing(config, problems)
+    if site is None or catalogue is None:
         raise ContentError(problems)
     return site, catalogue, sorted(problems)
 
 
-def build(config: Config) -> Report:
-    started = time.perf_counter()
-    steps: dict[str, float] = {}
+def _raise_if_failing(config: Config, problems: list[Problem]) -> None:
+    if any(p.severity == "error" or config.strict for p in problems):
+        raise ContentError(problems)
 
-    def step(name: str, since: float) -> float:
-        now = time.perf_counter()
-        steps[name] = now - since
-        return now
 
-    site, catalogue, problems = check(config)
-    t = step("load and validate", started)
+def build(config: Config, progress: Progress | None = None, index_later: bool = False) -> Report:
+    """Read, check, plan, render what changed, index, and put the site in place.
+
+    `index_later` (for `catalogue serve`): when fiche pages changed, keep the previous search
+    index and say so; the next build, even with nothing changed, updates it."""
+    progress = progress or Silent()
+    steps = Steps()
+    cache_folder = config.cache_folder
+    site, inputs = read_inputs(config)
+    out = Output(config.out, protected=[config.root, config.content, config.templates])
+    previous = read_manifest(cache_folder, config.out, out.marker_id()) if inputs else None
+    if previous is not None and previous.inputs == inputs and not previous.index_stale:  # nothing changed
+        out.abort()
+        _raise_if_failing(config, previous.problems)
+        steps.done("compare with the last build")
+        return Report(previous.problems, make_urls(config, site).base_path, previous.pages, steps.total, steps.seconds,
+                      previous.index, files_kept=len(previous.hashes), nothing_changed=True)
+    out.previous = previous
+    try:
+        return _build(config, inputs, out, steps, progress, index_later)
+    except StaleSite:  # another build committed meanwhile: build again, whole
+        out.abort()
+        out = Output(config.out, protected=[config.root, config.content, config.templates])
+        return _build(config, inputs, out, steps, progress, index_later)
+    finally:
+        out.abort()
+
+
+def _build(config: Config, inputs: str, output: Output, steps: Steps, progress: Progress, index_later: bool) -> Report:
+    cache = ContentCache(config.cache_folder)
+    site, catalogue, problems = check(config, cache)
+    steps.done("load and validate")
     urls = make_urls(config, site)
     template_dirs = find_template_dirs(config, site)
-    env = make_environment(template_dirs)
+    key = global_key(config, site, urls, template_dirs)
+    env = environment(template_dirs, key)
     pages = plan_pages(catalogue, urls, site.fiches_par_page)
-    t = step("plan pages", t)
-    output = Output(config.out, protected=[config.root, config.content, config.templates])
+    todo = pages_to_make(pages, catalogue, key, output, school=len(template_dirs) > 1)
+    steps.done("plan pages")
+    render_pages(env, todo, {"site": site, "catalogue": catalogue, "urls": urls}, output, progress)
+    steps.done("render and write")
+    copy_assets(output, config, site, urls, template_dirs)
+    steps.done("copy assets")
+    index, stale = update_index(output, progress, index_later)
+    steps.done("index for search")
+    kept, new = output.keep_unchanged()
+    steps.done("keep unchanged files")
+    signatures = {page.path: page.signature for page in pages}
+    count = sum(1 for page in pages if page.produce is None)
+    manifest = Manifest(inputs, signatures, dict(output.hashes), problems, count, index, stale)
+    output.commit(manifest.build_id)
+    save_manifest(config.cache_folder, config.out, manifest)
+    steps.done("swap" if not output.delta else "move changes in")
+    return Report(problems, urls.base_path, count, steps.total, steps.seconds, index, kept, new,
+                  len(output.removed()), len(todo), len(cache.seen) - cache.hits, index_put_off=stale)
+
+
+def read_inputs(config: Config) -> tuple[Site | None, str]:
+    """The site settings, and a hash of every input of the build (empty if the settings are
+    wrong: the full check then reports them)."""
+    site, problems = read_site(config.content, config.root)
+    if site is None or any(p.severity == "error" for p in problems):
+        return site, ""
     try:
-        common = {"site": site, "catalogue": catalogue, "urls": urls}
-        for page in pages:
-            html = render(env, page.templates, {**common, **page.context, "page": page})
-            output.write(urls.output_file(page.path), html)
-        t = step("render and write", t)
-        write_open_data(output, catalogue, urls)
-        t = step("open data", t)
-        if site.logo:  # checked to be an image inside the project
-            logo = config.root / site.logo
-            output.write(urls.output_file(urls.logo(site.logo_suffix)), logo.read_bytes())
-        for folder in template_dirs:
-            if (folder / "static").is_dir():
-                output.copy_tree(folder / "static", "assets")
-        t = step("copy assets", t)
+        urls = make_urls(config, site)
+        template_dirs = find_template_dirs(config, site)
+    except BuildError:
+        return site, ""
+    h = hashlib.blake2b(global_key(config, site, urls, template_dirs).encode(), digest_size=16)
+    for file in fiche_files(config.content):
+        try:
+            h.update(f"{file.name}\0{digest(file.read_bytes())}\n".encode())
+        except OSError:
+            return site, ""
+    return site, h.hexdigest()
+
+
+def global_key(config: Config, site: Site, urls: Urls, template_dirs: list[Path]) -> str:
+    """What every page depends on: the builder, templates, settings, address and date."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{builder_version()}\0{urls.base_path}\0{urls.origin}\0{config.today.isoformat()}\0".encode())
+    h.update((config.content / "site.yaml").read_bytes())
+    if site.logo:
+        h.update((config.root / site.logo).read_bytes())
+    for folder in template_dirs:
+        for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(f"\0{folder}\0{file.relative_to(folder).as_posix()}\0".encode())
+            h.update(file.read_bytes())
+    return h.hexdigest()
+
+
+def pages_to_make(pages: list[Page], catalogue: Catalogue, key: str, output: Output, school: bool) -> list[Page]:
+    """Sign every page; those whose signature the previous build already made are kept.
+    A school's own templates may read anything of the catalogue: they make every page
+    depend on all of it."""
+    digests = Digests(catalogue)
+    previous = output.previous.signatures if output.previous else {}
+    todo = []
+    for page in pages:
+        page.signature = digests.signature(key, page.path, [EVERYTHING] if school else page.deps)
+        if previous.get(page.path) == page.signature:
+            output.keep(page.file)
+        else:
+            todo.append(page)
+    return todo
+
+
+def copy_assets(output: Output, config: Config, site: Site, urls: Urls, template_dirs: list[Path]) -> None:
+    if site.logo:  # checked to be an image inside the project
+        logo = config.root / site.logo
+        output.write(urls.output_file(urls.logo(site.logo_suffix)), logo.read_bytes())
+    for folder in template_dirs:
+        if (folder / "static").is_dir():
+            output.copy_tree(folder / "static", "assets")
+
+
+_INDEXED = re.compile(re.escape(INDEXED_PAGES).replace(r"\*", "[^/]*"))  # as Pagefind reads the glob
+
+
+def update_index(output: Output, progress: Progress, later: bool = False) -> tuple[Index | None, bool]:
+    """Index the fiche pages for search, unless none of them changed (or `later`: then the
+    previous index is kept, and the result says it is stale)."""
+    indexed = [path for path in output.hashes if _INDEXED.fullmatch(path)]
+    previous = output.previous
+    if previous is not None:
+        before = [path for path in previous.hashes if _INDEXED.fullmatch(path)]
+        unchanged = set(before) == set(indexed) and not any(path in output.changed for path in indexed)
+        if (unchanged and not previous.index_stale) or later:
+            for path in previous.hashes:
+                if path.startswith(SEARCH_BUNDLE):
+                    output.keep(path)
+            return previous.index, not unchanged or previous.index_stale  # type: ignore[return-value]
+    return _index(output, progress, indexed), False
+
+
+def _index(output: Output, progress: Progress, indexed: list[str]) -> Index:
+    progress.start("indexing for search", 0)
+    if not output.delta:
         index = index_site(output.staging)
-        t = step("index for search", t)
-        kept, new = output.keep_unchanged()
-        t = step("keep unchanged files", t)
-        output.commit()
+        for file in sorted((output.staging / SEARCH_BUNDLE).rglob("*")):
+            if file.is_file():
+                output.record(PurePosixPath(file.relative_to(output.staging).as_posix()), digest(file.read_bytes()), True)
+        return index
+    # a delta build: index a view of the new site (links to the live files and the changed ones)
+    view = Path(tempfile.mkdtemp(prefix=output.staging.name + "-index-", dir=output.staging.parent))
+    try:
+        for path in indexed:
+            source = output.staging / path if path in output.changed else output.out / path
+            (view / path).parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, view / path)
+        index = index_site(view)
+        for file in sorted((view / SEARCH_BUNDLE).rglob("*")):
+            if file.is_file():
+                path = PurePosixPath(file.relative_to(view).as_posix())
+                output.write(path, file.read_bytes())
+        return index
     finally:
-        output.abort()
-    step("swap", t)
-    return Report(problems, urls.base_path, len(pages), time.perf_counter() - started, steps, index, kept, new)
-
-
-def write_open_data(output: Output, catalogue: Catalogue, urls: Urls) -> None:
-    """GeoJSON of the places: one file per fiche, one for the whole catalogue."""
-    for fiche in catalogue.fiches:
-        output.write(urls.output_file(urls.lieux_geojson(fiche)), geojson_fiche(fiche))
-    output.write(urls.output_file(urls.carte_geojson()), geojson_catalogue(catalogue.fiches))
+        shutil.rmtree(view, ignore_errors=True)
 
 
 def make_urls(config: Config, site: Site) -> Urls:

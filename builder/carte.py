@@ -43,8 +43,28 @@ class Place:
         return self.localisation.position
 
 
+_PLACES: dict[int, tuple[Fiche, tuple[list[Place], list[Place]]]] = {}  # id(fiche) -> (fiche, its places)
+
+
 def places(fiche: Fiche) -> tuple[list[Place], list[Place]]:
-    """Preparation and certification places of a fiche, located."""
+    """Preparation and certification places of a fiche, located (once per fiche object:
+    the catalogue, its pages and its maps all ask)."""
+    known = _PLACES.get(id(fiche))
+    if known is not None and known[0] is fiche:
+        return known[1]
+    found = _places(fiche)
+    _PLACES[id(fiche)] = (fiche, found)
+    return found
+
+
+def forget_places(keep: Iterable[Fiche]) -> None:
+    """Drop the places of fiches no longer read (a long-lived process reads many versions)."""
+    kept = {id(f) for f in keep}
+    for key in [k for k in _PLACES if k not in kept]:
+        del _PLACES[key]
+
+
+def _places(fiche: Fiche) -> tuple[list[Place], list[Place]]:
     def locate(lieux: Iterable[Lieu], prefix: str) -> list[Place]:
         return [Place(lieu, f"{prefix}-{i + 1}", _locate(lieu)) for i, lieu in enumerate(lieux)]
     return locate(fiche.lieux_preparation, "lieu"), locate(fiche.lieux_certification, "certification")

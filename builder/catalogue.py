@@ -10,8 +10,9 @@ from pathlib import Path
 from .errors import Problem, display_path, field_path
 from .fieldtypes import NUMERO_PATTERN
 from .lint import lint
-from .load import Document, read_document
-from .carte import Place, places
+from .cache import ContentCache, digest
+from .load import Document, read_bytes, read_text
+from .carte import Place, forget_places, places
 from .model import Bloc, Fiche
 from .rules import check_fiche
 from .slugs import normalise, sort_key
@@ -24,6 +25,7 @@ class Catalogue:
     fiches: list[Fiche]  # sorted by title, then number
     taxonomies: dict[str, Taxonomy]
     today: dt.date
+    digests: dict[str, str] = field(default_factory=dict)  # numero -> hash of its file: what a page built from it depends on
     by_numero: dict[str, Fiche] = field(init=False)
     _successeurs: dict[str, list[Fiche]] = field(init=False)
     _terms: dict[tuple[str, str], Term] | None = field(init=False, default=None)
@@ -78,18 +80,44 @@ def fiche_order(fiche: Fiche) -> tuple[str, str, int]:
     return (sort_key(fiche.intitule), prefix, int(fiche.numero_court))
 
 
-def read_catalogue(content: Path, root: Path, today: dt.date) -> tuple[Catalogue | None, list[Problem]]:
-    """Every error of every file, then the catalogue if there was none."""
+def fiche_files(content: Path) -> list[Path]:
     folder = content / "fiches"
-    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+
+
+def read_catalogue(
+    content: Path, root: Path, today: dt.date, cache: ContentCache | None = None
+) -> tuple[Catalogue | None, list[Problem]]:
+    """Every error of every file, then the catalogue if there was none. With a cache, a file
+    whose bytes were already checked is not parsed or validated again."""
+    files = fiche_files(content)
     if not files:
+        folder = content / "fiches"
         return None, [Problem(display_path(folder, root), 0, 0, "", "no fiche found; add files named like rncp26224.yaml")]
-    checked = [check_document(*read_document(file, display_path(file, root)), file.name) for file in files]
-    problems = [p for c in checked for p in c.problems] + _duplicates([c.numero for c in checked if c.numero])
+    cache = cache or ContentCache(None)
+    checked = [check_file(file, display_path(file, root), cache) for file in files]
+    cache.save()
+    problems = [p for c, _ in checked for p in c.problems] + _duplicates([c.numero for c, _ in checked if c.numero])
     if any(p.severity == "error" for p in problems):
         return None, problems
-    ordered = sorted((c.fiche for c in checked if c.fiche), key=fiche_order)
-    return Catalogue(ordered, build_taxonomies(ordered), today), problems
+    ordered = sorted((c.fiche for c, _ in checked if c.fiche), key=fiche_order)
+    forget_places(ordered)
+    digests = {c.fiche.numero: sha for c, sha in checked if c.fiche}
+    return Catalogue(ordered, build_taxonomies(ordered), today, digests), problems
+
+
+def check_file(file: Path, shown_as: str, cache: ContentCache) -> tuple[Checked, str]:
+    """One file checked, or taken from the cache if its bytes were already checked."""
+    raw, unreadable = read_bytes(file, shown_as)
+    if raw is None:
+        return Checked(None, unreadable), ""
+    sha = digest(raw)
+    known = cache.get(shown_as, sha)
+    if known is not None:
+        return known, sha
+    checked = check_document(*read_text(raw, shown_as), file.name)
+    cache.put(shown_as, sha, checked)
+    return checked, sha
 
 
 @dataclass

@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import build, check, make_urls
+from .build import Report, build, check, make_urls
 from .config import Config, build_date
 from .errors import BuildError, ContentError, Problem
+from .progress import Progress
 from .schema import fiche_schema
 from .settings import read_site
 
@@ -46,6 +47,8 @@ def _config(args: argparse.Namespace) -> Config:
         strict=args.strict,
         content_dir=Path(args.content) if args.content else None,
         templates_dir=Path(args.templates) if getattr(args, "templates", None) else None,
+        cache_dir=Path(args.cache_dir) if getattr(args, "cache_dir", None) else None,
+        use_cache=not getattr(args, "no_cache", False),
     )
 
 
@@ -56,16 +59,31 @@ def _print_problems(problems: list[Problem], fmt: str = "text") -> None:
 
 def _build(args: argparse.Namespace) -> int:
     config = _config(args)
-    report = build(config)
+    report = build(config, Progress(sys.stdout, quiet=args.quiet))
     _print_problems(report.problems, args.format)
-    searched = f"; {report.index.pages} pages indexed for search" if report.index else ""
-    print(f"built {report.pages} pages into {config.out} in {report.seconds:.2f} s{searched}")
-    if not args.quiet:
-        steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.steps.items())
-        warnings = sum(p.severity == "warning" for p in report.problems)
-        print(f"  files: {report.files_new} new or changed, {report.files_kept} unchanged (kept as they were); "
-              f"{warnings} warning(s)\n  steps: {steps}")
+    print(summary(report, config.out, args.quiet))
     return 0
+
+
+def summary(report: Report, out: Path, quiet: bool = False) -> str:
+    """What a build did: one line, then (unless quiet) files, pages, fiches and steps."""
+    warnings = sum(p.severity == "warning" for p in report.problems)
+    if report.nothing_changed:
+        line = (f"nothing changed since the last build: {report.pages} pages in {out} kept as they are "
+                f"({report.seconds:.2f} s; {warnings} warning(s))")
+        return line
+    searched = f"; {report.index.pages} pages indexed for search" if report.index else ""
+    line = f"built {report.pages} pages into {out} in {report.seconds:.2f} s{searched}"
+    if quiet:
+        return line
+    steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.steps.items())
+    total = report.files_new + report.files_kept
+    return (f"{line}\n"
+            f"  files: {report.files_new} written (new or changed), {report.files_kept} unchanged (kept as they were), "
+            f"{report.files_removed} removed; {report.rendered} of {total} made again\n"
+            f"  fiches: {report.fiches_read} read and checked, the others unchanged since the last build; "
+            f"{warnings} warning(s)\n"
+            f"  steps: {steps}")
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -111,7 +129,7 @@ def _serve_live(config: Config, args: argparse.Namespace) -> int:
         extra = [config.root / site.dossier_gabarits] if site and site.dossier_gabarits else []
         watched[:] = [config.content, config.templates, *extra]
         try:
-            report = build(config)
+            report = build(config, index_later=True)  # the pages first; search follows
         except ContentError as exc:
             lines = [p.format() for p in exc.problems]
             print("\n".join(lines) + f"\n{len(lines)} problem(s): the browser shows them until they are fixed", file=sys.stderr, flush=True)
@@ -122,8 +140,14 @@ def _serve_live(config: Config, args: argparse.Namespace) -> int:
             live.update([f"build failed: {exc}"])
             return ""
         _print_problems(report.problems, args.format)
-        print(f"built {report.pages} pages in {report.seconds:.2f} s", flush=True)
+        print(f"built {report.pages} pages in {report.seconds:.2f} s ({report.rendered} made again)", flush=True)
         live.update([])
+        if report.index_put_off:
+            try:
+                indexed = build(config)
+                print(f"search index updated in {indexed.seconds:.2f} s", flush=True)
+            except (ContentError, BuildError) as exc:  # reported at the next rebuild
+                print(f"search index not updated: {exc}", file=sys.stderr, flush=True)
         return report.base_path
 
     base_path = rebuild()
@@ -202,7 +226,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", help="output folder (default: ROOT/site)")
     b.add_argument("--base-path", help="path the site is served under, e.g. /catalogue/ (default: from site.yaml url)")
     b.add_argument("--templates", help="templates folder (default: ROOT/templates)")
-    b.add_argument("--quiet", action="store_true", help="print only problems and the one-line result")
+    b.add_argument("--quiet", action="store_true", help="print only problems and the one-line result (no progress)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="read every fiche and make every file again, ignoring what the last build kept")
+    b.add_argument("--cache-dir", help="where builds keep what the next one reuses (default: ROOT/.catalogue-cache)")
     command("check", _check, "validate the content and write nothing")
     s = command("serve", _serve, "build, then serve the site on http://127.0.0.1")
     s.add_argument("--out", help="output folder (default: ROOT/site)")

@@ -17,6 +17,14 @@ class Config:
     strict: bool = False  # warnings count as errors
     content_dir: Path | None = None  # default: ROOT/content
     templates_dir: Path | None = None  # default: ROOT/templates
+    cache_dir: Path | None = None  # default: ROOT/.catalogue-cache
+    use_cache: bool = True  # False: read every fiche and make every file again
+
+    @property
+    def cache_folder(self) -> Path | None:
+        if not self.use_cache:
+            return None
+        return self.cache_dir or self.root / ".catalogue-cache"
 
     @property
     def content(self) -> Path:

@@ -241,12 +241,12 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
     return Problem(path, line, column, "", f"invalid YAML: {problem}{context}{hint}")
 
 
-def read_document(file: Path, shown_as: str) -> tuple[Document, list[Problem]]:
-    """Read, decode and parse one YAML file."""
+def read_bytes(file: Path, shown_as: str) -> tuple[bytes | None, list[Problem]]:
+    """A file's bytes, unless it is too big or unreadable."""
     try:
         size = file.stat().st_size
         if size > MAX_BYTES:
-            return Document(shown_as), [
+            return None, [
                 Problem(
                     shown_as,
                     0,
@@ -256,10 +256,22 @@ def read_document(file: Path, shown_as: str) -> tuple[Document, list[Problem]]:
                     "is it really a fiche? split or shorten it",
                 )
             ]
-        raw = file.read_bytes()
+        return file.read_bytes(), []
     except OSError as exc:
-        return Document(shown_as), [Problem(shown_as, 0, 0, "", f"cannot read the file: {exc.strerror}")]
+        return None, [Problem(shown_as, 0, 0, "", f"cannot read the file: {exc.strerror}")]
+
+
+def read_text(raw: bytes, shown_as: str) -> tuple[Document, list[Problem]]:
+    """Decode and parse one file's bytes."""
     text, problems = decode(raw, shown_as)
     if text is None:
         return Document(shown_as), problems
     return parse(text, shown_as)
+
+
+def read_document(file: Path, shown_as: str) -> tuple[Document, list[Problem]]:
+    """Read, decode and parse one YAML file."""
+    raw, problems = read_bytes(file, shown_as)
+    if raw is None:
+        return Document(shown_as), problems
+    return read_text(raw, shown_as)

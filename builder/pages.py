@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from math import ceil
 from typing import Any, Generic, TypeVar
 
+from .carte import geojson_catalogue, geojson_fiche
 from .catalogue import Catalogue
+from .model import Fiche
 from .urls import Urls
+
+Key = tuple[Any, ...]  # a dependency: see dependencies.py
+EVERYTHING: Key = ("tout",)
 
 T = TypeVar("T")
 
@@ -21,6 +27,14 @@ class Page:
     templates: list[str]  # the first that exists is used (a school's specific one first)
     context: dict[str, Any] = field(default_factory=dict)
     in_sitemap: bool = True
+    deps: list[Key] = field(default_factory=list)  # what it shows of the catalogue (see dependencies.py)
+    produce: Callable[[], str | bytes] | None = None  # a data file, made without a template
+    signature: str = ""  # set when the build is planned: equal signatures, equal file
+
+    @cached_property
+    def file(self) -> str:
+        """The file it is written to, inside the output folder."""
+        return Urls.output_file(self.path).as_posix()
 
 
 @dataclass
@@ -45,13 +59,22 @@ def paginate(items: Sequence[T], size: int, path_of: Callable[[int], str]) -> li
     return [Pagination(items[(n - 1) * size : n * size], n, pages, len(items), path_of) for n in range(1, pages + 1)]
 
 
+def _listed(p: Pagination[Any]) -> list[Key]:
+    """A list page depends on its place in the pagination and on what it lists."""
+    keys: list[Key] = [("=", (p.page, p.pages, p.total))]
+    for item in p.items:
+        keys.append(("fiche", item.numero) if isinstance(item, Fiche) else ("terme", item.taxonomy, item.slug))
+    return keys
+
+
 def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
     pages = [
-        Page(p.path_of(p.page), ["home.html"], {"pagination": p})
+        Page(p.path_of(p.page), ["home.html"], {"pagination": p}, deps=[("resume",), *_listed(p)])
         for p in paginate(catalogue.fiches, per_page, urls.home)
     ]
     for fiche in catalogue.fiches:
-        pages.append(Page(urls.fiche(fiche), ["fiche.html"], {"fiche": fiche}))
+        own: list[Key] = [("fiche", fiche.numero), ("liens", fiche.numero)]
+        pages.append(Page(urls.fiche(fiche), ["fiche.html"], {"fiche": fiche}, deps=own))
         blocs = catalogue.blocs(fiche)
         for i, bloc in enumerate(blocs):
             context = {
@@ -60,20 +83,35 @@ def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
                 "precedent": blocs[i - 1] if i > 0 else None,
                 "suivant": blocs[i + 1] if i + 1 < len(blocs) else None,
             }
-            pages.append(Page(urls.bloc(fiche, bloc), ["bloc.html"], context))
+            pages.append(Page(urls.bloc(fiche, bloc), ["bloc.html"], context, deps=own))
     for taxonomy in catalogue.taxonomies.values():
         for p in paginate(taxonomy.terms, TERMS_PER_PAGE, lambda n, t=taxonomy.name: urls.taxonomy(t, n)):
             templates = [f"{taxonomy.name}/taxonomy.html", "taxonomy.html"]
-            pages.append(Page(p.path_of(p.page), templates, {"taxonomy": taxonomy, "pagination": p}))
+            deps = [("taxonomie", taxonomy.name), *_listed(p)]
+            pages.append(Page(p.path_of(p.page), templates, {"taxonomy": taxonomy, "pagination": p}, deps=deps))
         for term in taxonomy.terms:
             path_of = lambda n, t=taxonomy.name, s=term.slug: urls.term(t, s, n)  # noqa: E731
             for p in paginate(term.fiches, per_page, path_of):
                 templates = [f"{taxonomy.name}/term.html", "term.html"]
-                pages.append(Page(p.path_of(p.page), templates, {"taxonomy": taxonomy, "term": term, "pagination": p}))
-    pages.append(Page(urls.recherche(), ["recherche.html"]))
-    pages.append(Page(urls.carte(), ["carte.html"]))
-    pages.append(Page("404.html", ["404.html"], in_sitemap=False))
+                context = {"taxonomy": taxonomy, "term": term, "pagination": p}
+                deps = [("terme", taxonomy.name, term.slug), *_listed(p)]
+                pages.append(Page(p.path_of(p.page), templates, context, deps=deps))
+    pages.append(Page(urls.recherche(), ["recherche.html"], deps=[("resume",)]))
+    pages.append(Page(urls.carte(), ["carte.html"], deps=[("carte",)]))
+    pages.append(Page("404.html", ["404.html"], in_sitemap=False, deps=[("resume",)]))
     sitemap = sorted(urls.absolute(p.path) for p in pages if p.in_sitemap)
-    pages.append(Page("sitemap.xml", ["sitemap.xml"], {"locations": sitemap}, in_sitemap=False))
+    pages.append(Page("sitemap.xml", ["sitemap.xml"], {"locations": sitemap}, in_sitemap=False, deps=[("=", sitemap)]))
     pages.append(Page("robots.txt", ["robots.txt"], in_sitemap=False))
-    return pages
+    return pages + plan_open_data(catalogue, urls)
+
+
+def plan_open_data(catalogue: Catalogue, urls: Urls) -> list[Page]:
+    """GeoJSON of the places: one file per fiche, one for the whole catalogue."""
+    files = [
+        Page(urls.lieux_geojson(fiche), [], in_sitemap=False, deps=[("fiche", fiche.numero)],
+             produce=partial(geojson_fiche, fiche))
+        for fiche in catalogue.fiches
+    ]
+    files.append(Page(urls.carte_geojson(), [], in_sitemap=False, deps=[("carte",)],
+                      produce=partial(geojson_catalogue, catalogue.fiches)))
+    return files

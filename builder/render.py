@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
+import multiprocessing
+import os
+import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
 from .errors import BuildError
+from .progress import Progress
+from .write import Output
+
+if TYPE_CHECKING:
+    from .pages import Page
 from .nomenclature import HABILITATIONS, NIVEAUX, VOIES, departement_of
 from .carte import carte_fiche, carte_nationale, places
 from .search import FILTRES, filtres, niveau_libelle, statut_libelle
@@ -32,6 +43,19 @@ def make_environment(template_dirs: list[Path]) -> Environment:
     return env
 
 
+_COMPILED: dict[tuple[tuple[Path, ...], str], Environment] = {}
+
+
+def environment(template_dirs: list[Path], key: str) -> Environment:
+    """One environment per process for the same templates (`key` hashes their files), so that
+    each template is compiled once, including across the rebuilds of `catalogue serve`."""
+    wanted = (tuple(template_dirs), key)
+    if wanted not in _COMPILED:
+        _COMPILED.clear()
+        _COMPILED[wanted] = make_environment(template_dirs)
+    return _COMPILED[wanted]
+
+
 def render(env: Environment, names: list[str], context: dict[str, Any]) -> str:
     """Render the first template of `names` that exists; template mistakes become BuildError."""
     try:
@@ -50,3 +74,81 @@ def _where(exc: Exception) -> str:
                 name, line = frame.filename, frame.lineno
                 break
     return f"{name or 'template'}:{line or 0}"
+
+
+# Rendering many pages: spread over the processor's cores (forked workers share the catalogue
+# and the compiled templates with the parent), each worker writing its pages itself.
+
+PARALLEL_FROM = 400  # fewer pages are rendered in-process: starting workers would cost more
+CHUNK = 32
+_JOB: tuple[Environment, list[Page], dict[str, Any], Output] | None = None
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def make(env: Environment, page: Page, common: dict[str, Any]) -> str | bytes:
+    if page.produce is not None:
+        return page.produce()
+    return render(env, page.templates, {**common, **page.context, "page": page})
+
+
+def render_pages(env: Environment, pages: list[Page], common: dict[str, Any], output: Output, progress: Progress) -> None:
+    """Render and store `pages`; the output records each file's hash and whether it changed."""
+    progress.start("rendering", len(pages))
+    workers = min(cores(), len(pages) // CHUNK + 1)
+    if len(pages) < PARALLEL_FROM or workers < 2 or multiprocessing.current_process().daemon:
+        for page in pages:
+            path = page_file(page)
+            output.record(path, *output.store(path, make(env, page, common)))
+            progress.advance()
+        progress.finish()
+        return
+    global _JOB
+    _JOB = (env, pages, common, output)
+    gc.freeze()  # the workers' garbage collector leaves the shared objects (and their memory pages) alone
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
+            chunks = [range(i, min(i + CHUNK, len(pages))) for i in range(0, len(pages), CHUNK)]
+            for results in pool.imap_unordered(_render_chunk, chunks):
+                for i, sha, written, error in results:
+                    if error is not None:
+                        raise BuildError(error)
+                    output.record(page_file(pages[i]), sha, written)
+                progress.advance(len(results))
+    finally:
+        _JOB = None
+        gc.unfreeze()
+        progress.finish()
+
+
+def page_file(page: Page) -> str:
+    return page.file
+
+
+def _render_chunk(indices: range) -> list[tuple[int, str, bool, str | None]]:
+    assert _JOB is not None
+    env, pages, common, output = _JOB
+    results = []
+    for i in indices:
+        try:
+            path = page_file(pages[i])
+            results.append((i, *output.store(path, make(env, pages[i], common)), None))
+        except BuildError as exc:
+            return [(i, "", False, str(exc))]
+    return results
+
+
+def _die_with_parent() -> None:
+    """A worker stops when the build is killed, instead of writing on into its staging folder."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() == 1:  # the parent died before the line above ran
+        os._exit(1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_SLUG = 80
 
@@ -15,6 +16,7 @@ def ascii_fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
     """Key for matching names typed differently: case, accents, punctuation and spacing ignored."""
     return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_fold(text).casefold()).split())

@@ -13,19 +13,26 @@ import ctypes
 import ctypes.util
 import fcntl
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
+from .cache import digest, write_atomically
 from .errors import BuildError
+from .manifest import Manifest
 
 MARKER = ".catalogue-build"  # marks a folder as ours, so a build never replaces anything else
 
 
 class Output:
-    def __init__(self, out: Path, protected: list[Path]):
+    """The files of one build. With the record of the previous build (`previous`), only the
+    files whose bytes changed are written, and the commit moves them into the live site one
+    by one; without it, the whole site is written and swapped in at once."""
+
+    def __init__(self, out: Path, protected: list[Path], previous: Manifest | None = None):
         self.out = out.resolve()
         for folder in protected:
             folder = folder.resolve()
@@ -40,28 +47,80 @@ class Output:
         _remove_abandoned_staging(self.out)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.build-{os.getpid()}-", dir=self.out.parent))
         self.staging.chmod(0o755)
-        self.written: set[PurePosixPath] = set()
+        self.previous = previous if previous is not None and self.out.is_dir() else None
+        self.hashes: dict[str, str] = {}  # every file of the new site -> hash of its bytes
+        self.changed: set[str] = set()  # files written into the staging folder
 
-    def write(self, path: PurePosixPath, content: str | bytes) -> None:
-        if path in self.written:
-            raise BuildError(f"two pages would be written to {path}; each page needs its own address")
-        target = (self.staging / path).resolve()
-        if not target.is_relative_to(self.staging):
+    @property
+    def delta(self) -> bool:
+        """Whether only changed files are written (there is a trusted previous build)."""
+        return self.previous is not None
+
+    def marker_id(self) -> str | None:
+        """The build named by the live site's marker file."""
+        try:
+            text = (self.out / MARKER).read_text(encoding="utf-8")
+        except OSError:
+            return None
+        found = re.search(r"^build ([0-9a-f]+)$", text, re.MULTILINE)
+        return found[1] if found else None
+
+    def target(self, path: PurePosixPath | str) -> str:
+        target = os.path.normpath(os.path.join(self.staging, path))
+        if not target.startswith(str(self.staging) + os.sep):
             raise BuildError(f"refusing to write {path} outside the output folder")
-        self.written.add(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return target
+
+    def store(self, path: PurePosixPath | str, content: str | bytes) -> tuple[str, bool]:
+        """Write a file unless the previous build has the same bytes there. Safe to call in a
+        worker process: the parent records the result with `record`. Returns (hash, written)."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        target = self.target(path)
+        sha = digest(data)
+        if self.previous is not None and self.previous.hashes.get(str(path)) == sha:
+            return sha, False
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as stream:
+            stream.write(data)
+        return sha, True
+
+    def record(self, path: PurePosixPath | str, sha: str, written: bool) -> None:
+        key = str(path)
+        if key in self.hashes:
+            raise BuildError(f"two pages would be written to {path}; each page needs its own address")
+        self.hashes[key] = sha
+        if written:
+            self.changed.add(key)
+
+    def write(self, path: PurePosixPath | str, content: str | bytes) -> None:
+        if str(path) in self.hashes:
+            raise BuildError(f"two pages would be written to {path}; each page needs its own address")
+        self.record(path, *self.store(path, content))
+
+    def keep(self, path: str) -> None:
+        """A file the previous build made from the same inputs: kept as it is."""
+        assert self.previous is not None
+        self.record(path, self.previous.hashes[path], False)
 
     def copy_tree(self, source: Path, prefix: str) -> None:
         for file in sorted(p for p in source.rglob("*") if p.is_file()):
             relative = file.relative_to(source).as_posix()
             path = PurePosixPath(prefix) / relative
-            if path not in self.written:  # a school's file, copied first, wins over ours
+            if path.as_posix() not in self.hashes:  # a school's file, copied first, wins over ours
                 self.write(path, file.read_bytes())
 
+    def removed(self) -> list[str]:
+        """Files of the previous site that this build no longer makes."""
+        if self.previous is None:
+            return []
+        return sorted(set(self.previous.hashes) - set(self.hashes))
+
     def keep_unchanged(self) -> tuple[int, int]:
-        """Files identical to the current site's become hard links to them: their timestamps
-        (and inodes) are kept, so a deploy uploads only what changed. Returns (kept, new)."""
+        """A whole build over a site without a trusted record: files identical to the current
+        site's become hard links to them, so that their timestamps (and inodes) are kept and a
+        deploy uploads only what changed. Returns (kept, new)."""
+        if self.delta:
+            return len(self.hashes) - len(self.changed), len(self.changed)
         kept = new = 0
         if not self.out.is_dir():
             return 0, sum(1 for p in self.staging.rglob("*") if p.is_file())
@@ -85,18 +144,49 @@ class Output:
             new += 1
         return kept, new
 
-    def commit(self) -> None:
-        """Swap the staging folder in; it then holds the previous site, for abort() to remove."""
-        (self.staging / MARKER).write_text("Built by `catalogue build`; replaced whole by the next build.\n")
-        with _locked(self.out.parent):  # builds running at once swap one after the other
+    def commit(self, build_id: str) -> None:
+        """Put the new site in place. A whole build swaps the staging folder in (it then holds the
+        previous site, for abort() to remove). A delta build moves its changed files in and
+        removes the files no longer made, provided the live site is still the one it started
+        from; otherwise it raises StaleSite, and the build starts again whole."""
+        marker = f"Built by `catalogue build`; replaced whole by the next build.\nbuild {build_id}\n"
+        with _locked(self.out.parent):  # builds running at once commit one after the other
+            if self.previous is not None:
+                if self.marker_id() != self.previous.build_id:
+                    raise StaleSite()
+                self._move_in(marker)
+                return
+            (self.staging / MARKER).write_text(marker)
             if self.out.exists():
                 _exchange(self.staging, self.out)  # staging now holds the previous site
             else:
                 os.rename(self.staging, self.out)
 
+    def _move_in(self, marker: str) -> None:
+        for path in sorted(self.changed):
+            target = self.out / path
+            if target.parent.is_file() or target.parent.is_symlink():
+                target.parent.unlink()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir():
+                shutil.rmtree(target)
+            os.replace(self.staging / path, target)
+        for path in self.removed():
+            target = self.out / path
+            target.unlink(missing_ok=True)
+            for folder in target.parents:
+                if folder == self.out or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        write_atomically(self.out / MARKER, marker.encode())
+
     def abort(self) -> None:
         """Remove the staging folder: the unfinished build, or after commit() the previous site."""
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class StaleSite(Exception):
+    """The live site changed while a delta build was running (another build committed)."""
 
 
 def _remove_abandoned_staging(out: Path) -> None:

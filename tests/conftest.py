@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +23,12 @@ TODAY = dt.date(2026, 11, 23)
 BASE_PATH = "/catalogue/"
 
 
+CACHE = Path(tempfile.mkdtemp(prefix="catalogue-tests-cache-"))
+atexit.register(shutil.rmtree, CACHE, True)
+
+
 def build_site(content: Path, out: Path, base_path: str = BASE_PATH, today: dt.date = TODAY, **options) -> Path:
+    options.setdefault("cache_dir", CACHE)  # not the repository's own .catalogue-cache/
     config = Config(root=ROOT, out=out, base_path=base_path, today=today, content_dir=content, **options)
     build(config)
     return out

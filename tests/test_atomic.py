@@ -134,7 +134,7 @@ def test_a_failing_school_template_is_reported_and_the_site_kept(tmp_path, capsy
     assert re.match(r"build failed: \S*gabarits/" + error, err), err
     assert "Traceback" not in err
     assert snapshot(out) == before
-    assert sorted(p.name for p in project.iterdir()) == ["content", "gabarits", "site"]
+    assert sorted(p.name for p in project.iterdir()) == [".catalogue-cache", "content", "gabarits", "site"]
 
 
 def test_unchanged_files_are_kept_as_they_were_and_edits_rewrite_only_what_changed(tmp_path, capsys):
@@ -151,7 +151,10 @@ def test_unchanged_files_are_kept_as_they_were_and_edits_rewrite_only_what_chang
     capsys.readouterr()
     assert main(command) == 0  # nothing changed: every file is the same file, timestamps kept
     assert inodes() == first
-    assert f"files: 0 new or changed, {len(first)} unchanged" in capsys.readouterr().out
+    assert "nothing changed since the last build" in capsys.readouterr().out
+    assert main([*command, "--no-cache"]) == 0  # a whole build, compared file by file: same files still
+    assert inodes() == first
+    assert f"files: 0 written (new or changed), {len(first)} unchanged" in capsys.readouterr().out
     fiche = project / "content" / "fiches" / "rncp16959.yaml"
     fiche.write_text(fiche.read_text(encoding="utf-8").replace("Piloter un dispositif digital", "Piloter un dispositif numérique"), encoding="utf-8")
     assert main(command) == 0

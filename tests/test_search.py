@@ -213,6 +213,6 @@ def test_a_failing_index_fails_the_build_and_keeps_the_site(tmp_path, monkeypatc
     fake.chmod(0o755)
     monkeypatch.setattr("pagefind_bin.get_executable", lambda: fake)
     with pytest.raises(BuildError, match=r"search index: Pagefind failed \(exit code 3\): Error: something broke"):
-        build_site(ROOT / "content", out)
+        build_site(ROOT / "content", out, use_cache=False)
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pagefind", "site"]

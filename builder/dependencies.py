@@ -1,0 +1,89 @@
+"""What each output file depends on, as a signature: equal signatures, equal file.
+
+A page lists its dependencies as keys (see `pages.Page.deps`); each key names data of the
+catalogue, and its digest is computed here from the catalogue just read:
+
+- `("fiche", n)`: the fiche's file (its bytes' hash);
+- `("liens", n)`: what a fiche page shows of other fiches: the fiches it names and their
+  titles, its successors, the labels of its taxonomy terms;
+- `("resume",)`: the list of taxonomies and their sizes (home, search and 404 pages);
+- `("taxonomie", name)`: every term of a taxonomy (slug, label, count);
+- `("terme", name, slug)`: one term;
+- `("carte",)`: every fiche's preparation places, number and title (the national map);
+- `("tout",)`: the whole catalogue;
+- `("=", value)`: a value itself (pagination numbers, the sitemap's list).
+
+Everything else a page can read (templates, settings, base path, build date, the builder's
+own version) is in the build's global key: when it changes, every file is made again.
+A school's own templates may read anything: with them, every page depends on everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from functools import cache as memoize
+from typing import Any
+
+from .catalogue import Catalogue
+from .model import Fiche
+from .search import filtres
+
+from .pages import EVERYTHING, Key
+
+
+def _hash(*parts: Any) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def referenced(fiche: Fiche) -> list[str]:
+    """The numbers of the other fiches a fiche names."""
+    return [x.numero for x in (*fiche.anciennes_certifications, *fiche.nouvelles_certifications, *fiche.correspondances)]
+
+
+_LIEUX: dict[str, str] = {}  # hash of a fiche file -> digest of its places
+
+
+class Digests:
+    """The digest of each dependency key, computed once per build."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self.digest = memoize(self._digest)
+
+    def signature(self, global_key: str, path: str, deps: Iterable[Key]) -> str:
+        return _hash(global_key, path, [key if key[0] == "=" else (key, self.digest(key)) for key in deps])
+
+    def _lieux(self, fiche: Fiche) -> str:
+        """A digest of a fiche's preparation places, kept per version of its file."""
+        sha = self.catalogue.digests.get(fiche.numero, "")
+        if sha not in _LIEUX:
+            _LIEUX[sha] = _hash([lieu.model_dump() for lieu in fiche.lieux_preparation])
+        return _LIEUX[sha]
+
+    def _digest(self, key: Key) -> Any:
+        kind, *rest = key
+        c = self.catalogue
+        if kind == "fiche":
+            fiche = c.fiche(rest[0])
+            return None if fiche is None else (c.digests.get(fiche.numero), c.est_active(fiche))
+        if kind == "liens":
+            fiche = c.by_numero[rest[0]]
+            others = [(n, self.digest(("fiche", n))) for n in referenced(fiche)]
+            successeurs = [(f.numero, self.digest(("fiche", f.numero))) for f in c.successeurs(fiche)]
+            return _hash(others, successeurs, filtres(c, fiche))
+        if kind == "resume":
+            return _hash([(t.name, t.titre, t.description, len(t.terms)) for t in c.taxonomies.values()])
+        if kind == "taxonomie":
+            t = c.taxonomies[rest[0]]
+            return _hash(t.titre, t.description, [(term.slug, term.libelle, term.code, len(term.fiches)) for term in t.terms])
+        if kind == "terme":
+            t = c.taxonomies[rest[0]]
+            term = c.term_index()[rest[0], rest[1]]
+            return _hash(t.titre, t.description, term.slug, term.libelle, term.code, len(term.fiches))
+        if kind == "carte":
+            regions = self.digest(("taxonomie", "regions"))
+            return _hash(regions, [(f.numero, f.intitule, self._lieux(f)) for f in c.fiches])
+        if kind == "tout":
+            return _hash([(f.numero, c.digests.get(f.numero), c.est_active(f)) for f in c.fiches])
+        raise ValueError(f"unknown dependency {key!r}")
