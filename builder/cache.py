@@ -14,8 +14,8 @@ import hashlib
 import os
 import pickle
 import sys
+import shutil
 import tempfile
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,82 +40,68 @@ def builder_version() -> str:
     return h.hexdigest()
 
 
-@dataclass
-class Entry:
-    """One file as last checked: its hash, and the pickled result of checking it."""
-
-    sha: str
-    checked: bytes  # pickle of catalogue.Checked, unpickled only when needed
-    _value: Any = field(default=None, repr=False, compare=False)
-
-    def __getstate__(self) -> tuple[str, bytes]:
-        return self.sha, self.checked  # never the unpickled value: it is loaded when needed
-
-    def __setstate__(self, state: tuple[str, bytes]) -> None:
-        self.sha, self.checked = state
-        self._value = None
-
-    def value(self) -> Any:
-        if self._value is None:
-            self._value = pickle.loads(self.checked)
-        return self._value
-
-
-_MEMORY: dict[str, dict[str, Entry]] = {}  # per cache folder: what this process already holds
+_MEMORY: dict[str, dict[str, Any]] = {}  # per cache folder: the checked files this process holds
 
 
 class ContentCache:
-    """Checked fiches by (path as shown, hash of the bytes)."""
+    """Checked fiches by (path as shown, hash of the bytes): one pickle file per entry in
+    `<folder>/fiches-<builder version>/`, and the unpickled values in memory."""
 
     def __init__(self, folder: Path | None):
-        self.folder = folder
-        self.file = folder / "fiches.pickle" if folder else None
-        key = str(folder.resolve()) if folder else ""
-        self.entries: dict[str, Entry] = _MEMORY.get(key) or self._load()
-        self.seen: dict[str, Entry] = {}
+        self.folder = folder / f"fiches-{builder_version()[:16]}" if folder else None
+        self.memory: dict[str, Any] = _MEMORY.setdefault(str(folder.resolve()), {}) if folder else {}
+        self.seen: dict[str, str] = {}  # path as shown -> entry name, for this read
+        self.new: dict[str, bytes] = {}  # entry name -> pickled value, to write
         self.hits = 0
-        self._key = key
 
-    def _load(self) -> dict[str, Entry]:
-        if self.file is None:
-            return {}
-        try:
-            with self.file.open("rb") as stream:
-                version, entries = pickle.load(stream)
-            return entries if version == builder_version() else {}
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-            return {}
+    @staticmethod
+    def _name(shown_as: str, sha: str) -> str:
+        return digest(f"{shown_as}\0{sha}".encode())
 
     def get(self, shown_as: str, sha: str) -> Any | None:
-        entry = self.entries.get(shown_as)
-        if entry is None or entry.sha != sha:
+        name = self._name(shown_as, sha)
+        value = self.memory.get(name)
+        if value is None and self.folder is not None:
+            try:
+                value = pickle.loads((self.folder / name).read_bytes())
+            except Exception:  # noqa: BLE001 - missing or damaged: a miss, never a failure
+                return None
+        if value is None:
             return None
-        try:
-            value = entry.value()
-        except Exception:  # noqa: BLE001 - a damaged entry is a miss, never a failure
-            return None
-        self.seen[shown_as] = entry
+        self.memory[name] = value
+        self.seen[shown_as] = name
         self.hits += 1
         return value
 
-    def put(self, shown_as: str, sha: str, checked: Any) -> None:
-        entry = Entry(sha, pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL), checked)
-        self.seen[shown_as] = entry
+    def put_pickled(self, shown_as: str, sha: str, pickled: bytes) -> Any:
+        """Keep a file's pickled result; return it unpickled."""
+        name = self._name(shown_as, sha)
+        value = pickle.loads(pickled)
+        self.memory[name] = value
+        self.seen[shown_as] = name
+        self.new[name] = pickled
+        return value
 
     def save(self) -> None:
-        """Keep the files of this read (and only those) for the next one."""
-        if self.seen == self.entries:
-            return
-        self.entries = self.seen
-        if self._key:
-            _MEMORY[self._key] = self.seen
-        if self.file is None:
+        """Keep the files of this read, and only those, for the next one."""
+        keep = set(self.seen.values())
+        for name in [n for n in self.memory if n not in keep]:
+            del self.memory[name]
+        if self.folder is None:
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
-            write_atomically(self.file, pickle.dumps((builder_version(), self.seen), protocol=pickle.HIGHEST_PROTOCOL))
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for name, pickled in self.new.items():
+                write_atomically(self.folder / name, pickled)
+            for entry in os.scandir(self.folder):
+                if entry.name not in keep:
+                    os.unlink(entry.path)
+            for other in self.folder.parent.glob("fiches-*"):  # entries of other builder versions
+                if other != self.folder:
+                    shutil.rmtree(other, ignore_errors=True)
         except OSError:
             pass
+        self.new = {}
 
 
 def write_atomically(file: Path, data: bytes) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import Problem, display_path, field_path
 from .fieldtypes import NUMERO_PATTERN
+from .geo import gazetteer
 from .lint import lint
+from .parallel import fork_map
 from .cache import ContentCache, digest
 from .load import Document, read_bytes, read_text
 from .carte import Place, forget_places, places
@@ -95,7 +98,7 @@ def read_catalogue(
         folder = content / "fiches"
         return None, [Problem(display_path(folder, root), 0, 0, "", "no fiche found; add files named like rncp26224.yaml")]
     cache = cache or ContentCache(None)
-    checked = [check_file(file, display_path(file, root), cache) for file in files]
+    checked = check_files(files, [display_path(file, root) for file in files], cache)
     cache.save()
     problems = [p for c, _ in checked for p in c.problems] + _duplicates([c.numero for c, _ in checked if c.numero])
     if any(p.severity == "error" for p in problems):
@@ -106,18 +109,37 @@ def read_catalogue(
     return Catalogue(ordered, build_taxonomies(ordered), today, digests), problems
 
 
-def check_file(file: Path, shown_as: str, cache: ContentCache) -> tuple[Checked, str]:
-    """One file checked, or taken from the cache if its bytes were already checked."""
-    raw, unreadable = read_bytes(file, shown_as)
-    if raw is None:
-        return Checked(None, unreadable), ""
-    sha = digest(raw)
-    known = cache.get(shown_as, sha)
-    if known is not None:
-        return known, sha
-    checked = check_document(*read_text(raw, shown_as), file.name)
-    cache.put(shown_as, sha, checked)
-    return checked, sha
+CHECK_IN_PARALLEL_FROM = 200  # files to check; fewer are checked in this process
+
+
+def check_files(files: list[Path], shown: list[str], cache: ContentCache) -> list[tuple[Checked, str]]:
+    """Each file checked, or taken from the cache if its bytes were already checked. Files to
+    check are spread over the processor's cores when there are many."""
+    results: list[tuple[Checked, str] | None] = [None] * len(files)
+    todo: list[tuple[int, bytes, str]] = []
+    for i, (file, shown_as) in enumerate(zip(files, shown)):
+        raw, unreadable = read_bytes(file, shown_as)
+        if raw is None:
+            results[i] = (Checked(None, unreadable), "")
+            continue
+        sha = digest(raw)
+        known = cache.get(shown_as, sha)
+        if known is not None:
+            results[i] = (known, sha)
+        else:
+            todo.append((i, raw, sha))
+
+    def task(j: int) -> bytes:  # pickled: what a worker sends back is what the cache keeps
+        i, raw, _ = todo[j]
+        return pickle.dumps(check_document(*read_text(raw, shown[i]), files[i].name), protocol=pickle.HIGHEST_PROTOCOL)
+
+    if len(todo) >= CHECK_IN_PARALLEL_FROM:
+        gazetteer()  # loaded once, before the workers are forked: they share it
+    for done in fork_map(task, len(todo), chunk=16, minimum=CHECK_IN_PARALLEL_FROM):
+        for j, pickled in done:
+            i, _, sha = todo[j]
+            results[i] = (cache.put_pickled(shown[i], sha, pickled), sha)
+    return results  # type: ignore[return-value]
 
 
 @dataclass

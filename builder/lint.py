@@ -74,6 +74,8 @@ def lint(document: Document) -> list[Problem]:
                     f"{check_url(text)}: write it without spaces"
                 )))
             continue
+        if "-" not in text:  # most texts: no hyphen, nothing to look at
+            continue
         for match in _HYPHENATED.finditer(text):
             word = broken_word(match[1], match[2])
             if word:

@@ -141,8 +141,22 @@ def resolve_scalar(node: yaml.ScalarNode) -> Any:
     return text
 
 
+class _Composer(_Loader):  # type: ignore[misc, valid-type]
+    """Composes nodes without guessing the type of plain scalars: `resolve_scalar` does that,
+    more strictly (PyYAML's guess, in Python, was a third of the reading time)."""
+
+    _TAGS = {
+        yaml.ScalarNode: "tag:yaml.org,2002:str",
+        yaml.SequenceNode: "tag:yaml.org,2002:seq",
+        yaml.MappingNode: "tag:yaml.org,2002:map",
+    }
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        return self._TAGS[kind]
+
+
 def _compose(text: str) -> yaml.Node | None:
-    loader = _Loader(text)
+    loader = _Composer(text)
     try:
         return loader.get_single_node()
     finally:

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import gc
-import multiprocessing
-import os
-import signal
 import sys
 import traceback
 from pathlib import Path
@@ -16,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
 from .errors import BuildError
+from .parallel import fork_map
 from .progress import Progress
 from .write import Output
 
@@ -76,19 +71,10 @@ def _where(exc: Exception) -> str:
     return f"{name or 'template'}:{line or 0}"
 
 
-# Rendering many pages: spread over the processor's cores (forked workers share the catalogue
-# and the compiled templates with the parent), each worker writing its pages itself.
+# Rendering many pages: spread over the processor's cores, each worker writing its pages itself.
 
 PARALLEL_FROM = 400  # fewer pages are rendered in-process: starting workers would cost more
 CHUNK = 32
-_JOB: tuple[Environment, list[Page], dict[str, Any], Output] | None = None
-
-
-def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def make(env: Environment, page: Page, common: dict[str, Any]) -> str | bytes:
@@ -100,55 +86,18 @@ def make(env: Environment, page: Page, common: dict[str, Any]) -> str | bytes:
 def render_pages(env: Environment, pages: list[Page], common: dict[str, Any], output: Output, progress: Progress) -> None:
     """Render and store `pages`; the output records each file's hash and whether it changed."""
     progress.start("rendering", len(pages))
-    workers = min(cores(), len(pages) // CHUNK + 1)
-    if len(pages) < PARALLEL_FROM or workers < 2 or multiprocessing.current_process().daemon:
-        for page in pages:
-            path = page_file(page)
-            output.record(path, *output.store(path, make(env, page, common)))
-            progress.advance()
-        progress.finish()
-        return
-    global _JOB
-    _JOB = (env, pages, common, output)
-    gc.freeze()  # the workers' garbage collector leaves the shared objects (and their memory pages) alone
+
+    def task(i: int) -> tuple[str, bool]:
+        return output.store(pages[i].file, make(env, pages[i], common))
+
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
-            chunks = [range(i, min(i + CHUNK, len(pages))) for i in range(0, len(pages), CHUNK)]
-            for results in pool.imap_unordered(_render_chunk, chunks):
-                for i, sha, written, error in results:
-                    if error is not None:
-                        raise BuildError(error)
-                    output.record(page_file(pages[i]), sha, written)
-                progress.advance(len(results))
+        for done in fork_map(task, len(pages), chunk=CHUNK, minimum=PARALLEL_FROM):
+            for i, (sha, written) in done:
+                output.record(pages[i].file, sha, written)
+            progress.advance(len(done))
     finally:
-        _JOB = None
-        gc.unfreeze()
         progress.finish()
 
 
 def page_file(page: Page) -> str:
     return page.file
-
-
-def _render_chunk(indices: range) -> list[tuple[int, str, bool, str | None]]:
-    assert _JOB is not None
-    env, pages, common, output = _JOB
-    results = []
-    for i in indices:
-        try:
-            path = page_file(pages[i])
-            results.append((i, *output.store(path, make(env, pages[i], common)), None))
-        except BuildError as exc:
-            return [(i, "", False, str(exc))]
-    return results
-
-
-def _die_with_parent() -> None:
-    """A worker stops when the build is killed, instead of writing on into its staging folder."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
-        pass
-    if os.getppid() == 1:  # the parent died before the line above ran
-        os._exit(1)

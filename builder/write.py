@@ -50,6 +50,7 @@ class Output:
         self.previous = previous if previous is not None and self.out.is_dir() else None
         self.hashes: dict[str, str] = {}  # every file of the new site -> hash of its bytes
         self.changed: set[str] = set()  # files written into the staging folder
+        self._folders: set[str] = set()  # folders already made in the staging folder
 
     @property
     def delta(self) -> bool:
@@ -79,7 +80,10 @@ class Output:
         sha = digest(data)
         if self.previous is not None and self.previous.hashes.get(str(path)) == sha:
             return sha, False
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+        folder = os.path.dirname(target)
+        if folder not in self._folders:  # one mkdir per folder, not per file
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         with open(target, "wb") as stream:
             stream.write(data)
         return sha, True

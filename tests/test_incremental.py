@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from benchmarks.catalogue import generate
-from builder import cache, render
+from builder import cache, parallel, render
 from builder.build import Report, build
 from builder.cli import main
 from builder.config import Config
@@ -164,11 +164,11 @@ def test_search_can_be_indexed_later_and_catches_up(project, tmp_path):
 
 
 def test_parallel_rendering_matches_rendering_in_one_process(project, tmp_path, monkeypatch):
-    assert render.cores() >= 2, "this machine has one core: the workers are not exercised"
+    assert parallel.cores() >= 2, "this machine has one core: the workers are not exercised"
     monkeypatch.setattr(render, "PARALLEL_FROM", 0)
-    parallel = from_scratch(project, tmp_path / "parallel")
+    in_workers = from_scratch(project, tmp_path / "parallel")
     monkeypatch.setattr(render, "PARALLEL_FROM", 10**9)
-    assert from_scratch(project, tmp_path / "one-process") == parallel
+    assert from_scratch(project, tmp_path / "one-process") == in_workers
 
 
 def test_a_school_template_makes_every_page_depend_on_everything(project, tmp_path):
@@ -191,14 +191,21 @@ def test_a_damaged_or_foreign_cache_is_ignored(project, tmp_path, monkeypatch):
     out = project / "site"
     build(config(project, out))
     monkeypatch.setattr(cache, "_MEMORY", {})  # as in a new process: only the files are left
-    for file in (project / ".cache").iterdir():
+    entries = [p for p in (project / ".cache").rglob("*") if p.is_file()]
+    assert len(entries) == 42 + 1  # one per fiche, and the record of the site
+    for file in entries:
         file.write_bytes(b"not a pickle")
+    old_version = project / ".cache" / "fiches-0123456789abcdef"
+    old_version.mkdir()
+    (old_version / "entry").write_bytes(b"left by another version of the builder")
     EDITS["a title"](project)
     report = build(config(project, out))
     assert report.fiches_read == 42  # nothing reused...
     assert files(out) == from_scratch(project, tmp_path / "reference")  # ...and nothing wrong
-    (project / ".cache" / "fiches.pickle").write_bytes(pickle.dumps(("another version", {})))
-    assert build(config(project, out)).nothing_changed  # the site record alone still says so
+    assert not old_version.exists()
+    monkeypatch.setattr(cache, "_MEMORY", {})
+    EDITS["a certifier"](project)
+    assert build(config(project, out)).fiches_read == 1  # the entries were written anew
 
 
 def test_a_site_changed_by_another_build_is_rebuilt_whole(project, tmp_path):
