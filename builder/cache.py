@@ -40,6 +40,25 @@ def builder_version() -> str:
     return h.hexdigest()
 
 
+_HASHES: dict[str, tuple[tuple[int, int, int, int], str]] = {}  # path -> (its stat, hash of its bytes)
+
+
+def file_hash(file: Path) -> str | None:
+    """The hash of a file's bytes, read again only when its size, times or inode changed since
+    this process last read it (the changes `catalogue serve` watches for). None if unreadable."""
+    try:
+        stat = os.stat(file)
+        key = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+        known = _HASHES.get(str(file))
+        if known is not None and known[0] == key:
+            return known[1]
+        sha = digest(file.read_bytes())
+    except OSError:
+        return None
+    _HASHES[str(file)] = (key, sha)
+    return sha
+
+
 _MEMORY: dict[str, dict[str, Any]] = {}  # per cache folder: the checked files this process holds
 
 

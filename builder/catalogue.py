@@ -13,7 +13,7 @@ from .fieldtypes import NUMERO_PATTERN
 from .geo import gazetteer
 from .lint import lint
 from .parallel import fork_map
-from .cache import ContentCache, digest
+from .cache import ContentCache, digest, file_hash
 from .load import Document, read_bytes, read_text
 from .carte import Place, forget_places, places
 from .model import Bloc, Fiche
@@ -118,16 +118,16 @@ def check_files(files: list[Path], shown: list[str], cache: ContentCache) -> lis
     results: list[tuple[Checked, str] | None] = [None] * len(files)
     todo: list[tuple[int, bytes, str]] = []
     for i, (file, shown_as) in enumerate(zip(files, shown)):
+        sha = file_hash(file)
+        known = cache.get(shown_as, sha) if sha else None
+        if known is not None:  # already checked: the file need not even be read again
+            results[i] = (known, sha)
+            continue
         raw, unreadable = read_bytes(file, shown_as)
         if raw is None:
             results[i] = (Checked(None, unreadable), "")
-            continue
-        sha = digest(raw)
-        known = cache.get(shown_as, sha)
-        if known is not None:
-            results[i] = (known, sha)
         else:
-            todo.append((i, raw, sha))
+            todo.append((i, raw, digest(raw)))
 
     def task(j: int) -> bytes:  # pickled: what a worker sends back is what the cache keeps
         i, raw, _ = todo[j]

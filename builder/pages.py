@@ -99,10 +99,23 @@ def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
     pages.append(Page(urls.recherche(), ["recherche.html"], deps=[("resume",)]))
     pages.append(Page(urls.carte(), ["carte.html"], deps=[("carte",)]))
     pages.append(Page("404.html", ["404.html"], in_sitemap=False, deps=[("resume",)]))
-    sitemap = sorted(urls.absolute(p.path) for p in pages if p.in_sitemap)
-    pages.append(Page("sitemap.xml", ["sitemap.xml"], {"locations": sitemap}, in_sitemap=False, deps=[("=", sitemap)]))
+    pages += plan_sitemaps(sorted(urls.absolute(p.path) for p in pages if p.in_sitemap), urls)
     pages.append(Page("robots.txt", ["robots.txt"], in_sitemap=False))
     return pages + plan_open_data(catalogue, urls)
+
+
+SITEMAP_SIZE = 50_000  # addresses per sitemap file: the protocol's limit
+
+
+def plan_sitemaps(locations: list[str], urls: Urls) -> list[Page]:
+    """One sitemap.xml; past 50,000 addresses, sitemap.xml lists sitemap-1.xml, sitemap-2.xml…"""
+    if len(locations) <= SITEMAP_SIZE:
+        return [Page("sitemap.xml", ["sitemap.xml"], {"locations": locations}, in_sitemap=False, deps=[("=", tuple(locations))])]
+    parts = [locations[i : i + SITEMAP_SIZE] for i in range(0, len(locations), SITEMAP_SIZE)]
+    files = [Page(f"sitemap-{n}.xml", ["sitemap.xml"], {"locations": part}, in_sitemap=False, deps=[("=", tuple(part))])
+             for n, part in enumerate(parts, 1)]
+    index = [urls.absolute(page.path) for page in files]
+    return [*files, Page("sitemap.xml", ["sitemap-index.xml"], {"sitemaps": index}, in_sitemap=False, deps=[("=", tuple(index))])]
 
 
 def plan_open_data(catalogue: Catalogue, urls: Urls) -> list[Page]:

@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 
 from bs4 import BeautifulSoup
 
-from .conftest import ROOT, build_site
+from .conftest import FIXTURES, ROOT, build_site
 
 
 def soup(site: Path, path: str) -> BeautifulSoup:
@@ -256,3 +256,24 @@ def test_domain_root_has_no_prefix(tmp_path):
     page = soup(site, "fiches/rncp26224")
     assert page.select_one('link[rel="stylesheet"]')["href"] == "/assets/style.css"
     assert page.select_one('link[rel="canonical"]')["href"] == "https://exemple.github.io/fiches/rncp26224/"
+
+
+def test_past_50000_addresses_the_sitemap_becomes_an_index_of_sitemaps(fixture_site, tmp_path, monkeypatch):
+    """The protocol allows 50,000 addresses per file; a national catalogue has more pages."""
+    from builder import pages
+
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    whole = ElementTree.parse(fixture_site / "sitemap.xml").getroot()
+    expected = [loc.text for loc in whole.findall("s:url/s:loc", namespace)]
+    monkeypatch.setattr(pages, "SITEMAP_SIZE", 10)  # as if each file could hold 10
+    site = build_site(FIXTURES / "site" / "content", tmp_path / "site", use_cache=False)
+    index = ElementTree.parse(site / "sitemap.xml").getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    parts = [loc.text for loc in index.findall("s:sitemap/s:loc", namespace)]
+    assert parts == [f"https://ecole.github.io/catalogue/sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    found = []
+    for part in parts:
+        urls = ElementTree.parse(site / part.rsplit("/", 1)[1]).getroot().findall("s:url/s:loc", namespace)
+        assert 0 < len(urls) <= 10
+        found += [loc.text for loc in urls]
+    assert found == expected
