@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .cache import ContentCache, builder_version, digest, file_hash
-from .catalogue import Catalogue, fiche_files, read_catalogue
+from .catalogue import Catalogue, check_files, fiche_files, read_catalogue
 from .config import Config
 from .dependencies import Digests
-from .errors import BuildError, ContentError, Problem
+from .errors import BuildError, ContentError, Problem, display_path
 from .manifest import Manifest, read_manifest, save_manifest
 from .pages import EVERYTHING, Page, plan_pages
 from .progress import Progress, Silent
 from .render import environment, page_file, render_pages
+from .model import Fiche
 from .search import Index, index_site
+from .session import Last, Session, shown_elsewhere, update_in_place
 from .settings import Site, read_site
 from .urls import INDEXED_PAGES, SEARCH_BUNDLE, Urls, normalise_base_path
 from .write import Output, StaleSite
@@ -42,6 +44,7 @@ class Report:
     fiches_read: int = 0  # fiche files parsed and validated (the others came from the cache)
     nothing_changed: bool = False  # same inputs as the site's last build: nothing was done
     index_put_off: bool = False  # fiche pages changed but the search index was not updated (yet)
+    quick: bool = False  # only the text of a few fiches changed: their pages were remade from the last plan
 
 
 class Steps:
@@ -77,11 +80,13 @@ def _raise_if_failing(config: Config, problems: list[Problem]) -> None:
         raise ContentError(problems)
 
 
-def build(config: Config, progress: Progress | None = None, index_later: bool = False) -> Report:
+def build(config: Config, progress: Progress | None = None, index_later: bool = False,
+          session: Session | None = None) -> Report:
     """Read, check, plan, render what changed, index, and put the site in place.
 
-    `index_later` (for `catalogue serve`): when fiche pages changed, keep the previous search
-    index and say so; the next build, even with nothing changed, updates it."""
+    For `catalogue serve`: `index_later` keeps the previous search index when fiche pages
+    changed, and says so (the next build, even with nothing changed, updates it); `session`
+    keeps the catalogue and the plan between builds, for a quick rebuild after text edits."""
     progress = progress or Silent()
     steps = Steps()
     cache_folder = config.cache_folder
@@ -96,16 +101,23 @@ def build(config: Config, progress: Progress | None = None, index_later: bool = 
                       previous.index, files_kept=len(previous.hashes), nothing_changed=True)
     out.previous = previous
     try:
-        return _build(config, inputs, out, steps, progress, index_later)
+        last = session.last if session else None
+        if last is not None and previous is not None and previous.build_id == last.manifest.build_id:
+            quick = _remake_edited(config, inputs, last, out, steps, progress, index_later)
+            if quick is not None:
+                return quick
+        session = session or Session()
+        return _build(config, inputs, out, steps, progress, index_later, session)
     except StaleSite:  # another build committed meanwhile: build again, whole
         out.abort()
         out = Output(config.out, protected=[config.root, config.content, config.templates])
-        return _build(config, inputs, out, steps, progress, index_later)
+        return _build(config, inputs, out, steps, progress, index_later, Session())
     finally:
         out.abort()
 
 
-def _build(config: Config, inputs: str, output: Output, steps: Steps, progress: Progress, index_later: bool) -> Report:
+def _build(config: Config, inputs: str, output: Output, steps: Steps, progress: Progress, index_later: bool,
+           session: Session) -> Report:
     cache = ContentCache(config.cache_folder)
     site, catalogue, problems = check(config, cache)
     steps.done("load and validate")
@@ -130,8 +142,73 @@ def _build(config: Config, inputs: str, output: Output, steps: Steps, progress: 
     output.commit(manifest.build_id)
     save_manifest(config.cache_folder, config.out, manifest)
     steps.done("swap" if not output.delta else "move changes in")
+    files = {str(f): sha for f in fiche_files(config.content) if (sha := file_hash(f))}
+    session.last = Last(config, key, files, site, urls, env, catalogue, pages, manifest, school=len(template_dirs) > 1)
     return Report(problems, urls.base_path, count, steps.total, steps.seconds, index, kept, new,
                   len(output.removed()), len(todo), len(cache.seen) - cache.hits, index_put_off=stale)
+
+
+QUICK_AT_MOST = 20  # edited fiches a quick rebuild takes on
+
+
+def _remake_edited(config: Config, inputs: str, last: Last, output: Output, steps: Steps, progress: Progress,
+                   index_later: bool) -> Report | None:
+    """After edits to the text of a few fiches only: update them in the last catalogue and
+    remake the pages that show them. None when anything else changed (then the whole way)."""
+    if config != last.config or last.school:
+        return None
+    template_dirs = find_template_dirs(config, last.site)
+    if read_site(config.content, config.root)[0] != last.site:
+        return None
+    key = global_key(config, last.site, last.urls, template_dirs)
+    files = {str(f): file_hash(f) for f in fiche_files(config.content)}
+    if key != last.key or files.keys() != last.files.keys():
+        return None
+    edited = [Path(f) for f, sha in files.items() if sha != last.files[f]]
+    if not edited or len(edited) > QUICK_AT_MOST:
+        return None
+    cache = ContentCache(config.cache_folder)
+    shown = [display_path(f, config.root) for f in edited]
+    checked = check_files(edited, shown, cache)
+    news: list[Fiche] = []
+    for (found, _), shown_as in zip(checked, shown):
+        new = found.fiche
+        old = last.catalogue.by_numero.get(new.numero) if new else None
+        if old is None or any(p.severity == "error" or config.strict for p in found.problems):
+            return None
+        if shown_elsewhere(old) != shown_elsewhere(new) or old.numero != new.numero:
+            return None
+        news.append(new)
+    steps.done("load and validate")
+    for (path, (found, sha)), shown_as in zip(zip(edited, checked), shown):
+        old = last.catalogue.by_numero[found.fiche.numero]
+        cache.forget(shown_as, last.files[str(path)])  # the cached fiche of the old bytes is the one updated
+        update_in_place(old, found.fiche)
+        last.catalogue.digests[old.numero] = sha
+        last.files[str(path)] = sha
+    todo = last.affected([f.numero for f in news])
+    digests = Digests(last.catalogue)
+    for page in todo:
+        page.signature = digests.signature(key, page.path, page.deps)
+    remade = {page.file for page in todo}
+    for path in last.manifest.hashes:
+        if path not in remade and not path.startswith(SEARCH_BUNDLE):
+            output.keep(path)
+    steps.done("plan pages")
+    render_pages(last.env, todo, {"site": last.site, "catalogue": last.catalogue, "urls": last.urls}, output, progress)
+    steps.done("render and write")
+    index, stale = update_index(output, progress, index_later)
+    steps.done("index for search")
+    problems = last.problems_with({s: c.problems for (c, _), s in zip(checked, shown)})
+    signatures = {**last.manifest.signatures, **{page.path: page.signature for page in todo}}
+    manifest = Manifest(inputs, signatures, dict(output.hashes), problems, last.manifest.pages, index, stale)
+    output.commit(manifest.build_id)
+    save_manifest(config.cache_folder, config.out, manifest)
+    last.manifest = manifest
+    steps.done("move changes in")
+    return Report(problems, last.urls.base_path, manifest.pages, steps.total, steps.seconds, index,
+                  len(output.hashes) - len(output.changed), len(output.changed), len(output.removed()), len(todo),
+                  len(edited), index_put_off=stale, quick=True)
 
 
 def read_inputs(config: Config) -> tuple[Site | None, str]:

@@ -70,8 +70,8 @@ class ContentCache:
         self.folder = folder / f"fiches-{builder_version()[:16]}" if folder else None
         self.memory: dict[str, Any] = _MEMORY.setdefault(str(folder.resolve()), {}) if folder else {}
         self.seen: dict[str, str] = {}  # path as shown -> entry name, for this read
-        self.new: dict[str, bytes] = {}  # entry name -> pickled value, to write
         self.hits = 0
+        self._made = False  # the folder exists
 
     @staticmethod
     def _name(shown_as: str, sha: str) -> str:
@@ -93,13 +93,24 @@ class ContentCache:
         return value
 
     def put_pickled(self, shown_as: str, sha: str, pickled: bytes) -> Any:
-        """Keep a file's pickled result; return it unpickled."""
+        """Keep a file's pickled result (written at once, not held); return it unpickled."""
         name = self._name(shown_as, sha)
         value = pickle.loads(pickled)
         self.memory[name] = value
         self.seen[shown_as] = name
-        self.new[name] = pickled
+        if self.folder is not None:
+            try:
+                if not self._made:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                    self._made = True
+                write_atomically(self.folder / name, pickled)
+            except OSError:
+                pass
         return value
+
+    def forget(self, shown_as: str, sha: str) -> None:
+        """Drop an entry from memory (its value is about to be changed in place)."""
+        self.memory.pop(self._name(shown_as, sha), None)
 
     def save(self) -> None:
         """Keep the files of this read, and only those, for the next one."""
@@ -110,8 +121,6 @@ class ContentCache:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for name, pickled in self.new.items():
-                write_atomically(self.folder / name, pickled)
             for entry in os.scandir(self.folder):
                 if entry.name not in keep:
                     os.unlink(entry.path)
@@ -120,7 +129,6 @@ class ContentCache:
                     shutil.rmtree(other, ignore_errors=True)
         except OSError:
             pass
-        self.new = {}
 
 
 def write_atomically(file: Path, data: bytes) -> None:

@@ -57,6 +57,11 @@ def places(fiche: Fiche) -> tuple[list[Place], list[Place]]:
     return found
 
 
+def forget_fiche_places(fiche: Fiche) -> None:
+    """Drop the places computed for a fiche (its content is about to change in place)."""
+    _PLACES.pop(id(fiche), None)
+
+
 def forget_places(keep: Iterable[Fiche]) -> None:
     """Drop the places of fiches no longer read (a long-lived process reads many versions)."""
     kept = {id(f) for f in keep}

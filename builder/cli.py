@@ -117,8 +117,10 @@ def _serve_live(config: Config, args: argparse.Namespace) -> int:
     import threading
 
     from .serve import LiveState, make_server, watch
+    from .session import Session
 
     live = LiveState()
+    session = Session()  # the catalogue and plan, kept between rebuilds
     watched: list[Path] = []  # what a rebuild depends on; the settings may name the school's templates
     site = None  # the site settings as last read, None while unreadable
 
@@ -129,7 +131,7 @@ def _serve_live(config: Config, args: argparse.Namespace) -> int:
         extra = [config.root / site.dossier_gabarits] if site and site.dossier_gabarits else []
         watched[:] = [config.content, config.templates, *extra]
         try:
-            report = build(config, index_later=True)  # the pages first; search follows
+            report = build(config, index_later=True, session=session)  # the pages first; search follows
         except ContentError as exc:
             lines = [p.format() for p in exc.problems]
             print("\n".join(lines) + f"\n{len(lines)} problem(s): the browser shows them until they are fixed", file=sys.stderr, flush=True)
@@ -144,7 +146,7 @@ def _serve_live(config: Config, args: argparse.Namespace) -> int:
         live.update([])
         if report.index_put_off:
             try:
-                indexed = build(config)
+                indexed = build(config, session=session)
                 print(f"search index updated in {indexed.seconds:.2f} s", flush=True)
             except (ContentError, BuildError) as exc:  # reported at the next rebuild
                 print(f"search index not updated: {exc}", file=sys.stderr, flush=True)

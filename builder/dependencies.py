@@ -9,7 +9,8 @@ catalogue, and its digest is computed here from the catalogue just read:
 - `("resume",)`: the list of taxonomies and their sizes (home, search and 404 pages);
 - `("taxonomie", name)`: every term of a taxonomy (slug, label, count);
 - `("terme", name, slug)`: one term;
-- `("carte",)`: every fiche's preparation places, number and title (the national map);
+- `("lieux",)`: every fiche's preparation places (the national GeoJSON);
+- `("carte",)`: the places, the régions, and the titles of fiches prepared at a distance (the map page);
 - `("tout",)`: the whole catalogue;
 - `("=", value)`: a value itself (pagination numbers, the sitemap's list).
 
@@ -27,9 +28,9 @@ from typing import Any
 
 from .catalogue import Catalogue
 from .model import Fiche
-from .search import filtres
+from .urls import certificateur_slug, code_slug
 
-from .pages import EVERYTHING, Key
+from .pages import Key
 
 
 def _hash(*parts: Any) -> str:
@@ -42,6 +43,15 @@ def referenced(fiche: Fiche) -> list[str]:
 
 
 _LIEUX: dict[str, str] = {}  # hash of a fiche file -> digest of its places
+
+
+def term_labels(catalogue: Catalogue, fiche: Fiche) -> list[str]:
+    """The labels of a fiche's NSF, ROME and certifier terms: each is the spelling most fiches
+    use, so another fiche can change it (the fiche's régions come from its own places)."""
+    terms = catalogue.term_index()
+    keys = [("nsf", code_slug(n.code)) for n in fiche.nsf] + [("rome", code_slug(r.code)) for r in fiche.rome]
+    keys += [("certificateurs", certificateur_slug(c.nom)) for c in fiche.certificateurs]
+    return [terms[key].titre for key in keys]
 
 
 class Digests:
@@ -71,7 +81,7 @@ class Digests:
             fiche = c.by_numero[rest[0]]
             others = [(n, self.digest(("fiche", n))) for n in referenced(fiche)]
             successeurs = [(f.numero, self.digest(("fiche", f.numero))) for f in c.successeurs(fiche)]
-            return _hash(others, successeurs, filtres(c, fiche))
+            return _hash(others, successeurs, term_labels(c, fiche))
         if kind == "resume":
             return _hash([(t.name, t.titre, t.description, len(t.terms)) for t in c.taxonomies.values()])
         if kind == "taxonomie":
@@ -81,9 +91,11 @@ class Digests:
             t = c.taxonomies[rest[0]]
             term = c.term_index()[rest[0], rest[1]]
             return _hash(t.titre, t.description, term.slug, term.libelle, term.code, len(term.fiches))
-        if kind == "carte":
-            regions = self.digest(("taxonomie", "regions"))
-            return _hash(regions, [(f.numero, f.intitule, self._lieux(f)) for f in c.fiches])
+        if kind == "lieux":
+            return _hash([(f.numero, self._lieux(f)) for f in c.fiches])
+        if kind == "carte":  # the map, the régions, and the fiches prepared at a distance by title
+            a_distance = [(f.numero, f.intitule) for f in c.fiches if any(lieu.a_distance for lieu in f.lieux_preparation)]
+            return _hash(self.digest(("taxonomie", "regions")), self.digest(("lieux",)), a_distance)
         if kind == "tout":
             return _hash([(f.numero, c.digests.get(f.numero), c.est_active(f)) for f in c.fiches])
         raise ValueError(f"unknown dependency {key!r}")

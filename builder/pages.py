@@ -125,6 +125,6 @@ def plan_open_data(catalogue: Catalogue, urls: Urls) -> list[Page]:
              produce=partial(geojson_fiche, fiche))
         for fiche in catalogue.fiches
     ]
-    files.append(Page(urls.carte_geojson(), [], in_sitemap=False, deps=[("carte",)],
+    files.append(Page(urls.carte_geojson(), [], in_sitemap=False, deps=[("lieux",)],
                       produce=partial(geojson_catalogue, catalogue.fiches)))
     return files

@@ -17,6 +17,7 @@ import yaml
 from benchmarks.catalogue import generate
 from builder import cache, parallel, render
 from builder.build import Report, build
+from builder.session import Session
 from builder.cli import main
 from builder.config import Config
 from builder.write import MARKER
@@ -100,6 +101,9 @@ EDITS: dict[str, Callable[[Path], object]] = {
         anciennes_certifications=[{"numero": "RNCP16959", "intitule": "Ancienne version"}])),
     "a preparation place": lambda p: change(p, "RNCP30010", lambda d: d.update(lieux_preparation=[
         {"organisme": "Nouvelle école", "code_postal": "29200", "commune": "Brest"}])),
+    "a place at a distance": lambda p: change(p, "RNCP30011", lambda d: d.update(lieux_preparation=[
+        *d.get("lieux_preparation", []), {"organisme": "Cours en ligne", "a_distance": True}])),
+    "the title of a fiche prepared at a distance": lambda p: change(p, "RNCP30011", lambda d: d.update(intitule="Okapi")),
     "a new fiche": new_fiche,
     "a removed fiche": lambda p: fiche(p, "RNCP30009").unlink(),
     "the settings": lambda p: edit(p / "content" / "site.yaml", "nom: ", "nom: Nouveau "),
@@ -117,6 +121,32 @@ def test_every_kind_of_edit_rebuilds_exactly_what_a_whole_build_makes(project, t
         if name in ("a title", "a bloc's skills"):
             assert report.rendered < 40, f"{name}: {report.rendered} files made again"
             assert report.fiches_read == 1
+
+
+def test_a_warm_process_remakes_text_edits_quickly_and_exactly(project, tmp_path):
+    """As `catalogue serve` does: one session, every kind of edit, then the text-only shortcut."""
+    session = Session()
+    out = project / "site"
+    build(config(project, out), session=session)
+    for name, how in EDITS.items():
+        how(project)
+        build(config(project, out), session=session)
+        assert files(out) == from_scratch(project, tmp_path / "reference"), f"after editing {name}"
+    text_edits = {
+        "activities": lambda d: d.update(activites_visees="Des activités *nouvelles*."),
+        "a bloc's skills": lambda d: d["blocs"][0].update(liste_competences="- Une compétence\n- Une autre"),
+        "the juries": lambda d: d.update(voies_acces={"VAE": {"actif": True, "composition_jury": "Un jury."}}),
+        "a certification place": lambda d: d.update(lieux_certification=[{"organisme": "Centre", "code_postal": "29200", "commune": "Brest"}]),
+    }
+    for (name, how), numero in zip(text_edits.items(), ["RNCP26224", "RNCP30007", "RNCP16959", "RNCP26224"]):
+        change(project, numero, how)  # RNCP30007 succeeds RNCP16959 (see EDITS): both pages are remade
+        report = build(config(project, out), session=session)
+        assert report.quick, name
+        assert report.rendered < 40 and report.fiches_read == 1, (name, report.rendered)
+        assert files(out) == from_scratch(project, tmp_path / "reference"), f"after editing {name}"
+    change(project, "RNCP26224", lambda d: d.update(intitule="Un autre titre"))  # shown on other pages
+    assert not build(config(project, out), session=session).quick
+    assert files(out) == from_scratch(project, tmp_path / "reference")
 
 
 def test_nothing_changed_touches_nothing(project):

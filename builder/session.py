@@ -1,0 +1,106 @@
+"""What a long-lived process (`catalogue serve`) keeps from one build to the next, so that an
+edit to the text of a few fiches remakes their pages without reading and planning the whole
+catalogue again: the catalogue, the plan, and which pages depend on what.
+
+The shortcut applies only when nothing but fiche files changed, no fiche was added or removed,
+and what other pages show of each edited fiche (`shown_elsewhere`) is the same; anything else
+takes the whole way. Edited fiches are updated in place, so that every page, list and term that
+holds them sees the new text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment
+
+from .carte import forget_fiche_places
+from .catalogue import Catalogue
+from .config import Config
+from .dependencies import referenced
+from .errors import Problem
+from .manifest import Manifest
+from .model import Fiche
+from .pages import Key, Page
+from .settings import Site
+from .urls import Urls
+
+# Fields only the fiche's own pages (fiche, blocs, its GeoJSON) show. A change to any other
+# field, or to the list of blocs, takes the whole way.
+OWN_PAGES_ONLY = frozenset({
+    "objectifs_contexte", "activites_visees", "capacites_attestees", "secteurs_activite", "type_emploi_accessibles",
+    "reglementations_activites", "prerequis_entree_formation", "prerequis_validation_certification",
+    "descriptif_composantes", "validite_composantes", "validation_partielle", "validation_partielle_perimetre",
+    "niveau_maitrise_competences", "duree_validite", "modalites_renouvellement", "voies_acces",
+    "date_decision", "date_effet", "date_dernier_jo", "date_limite_delivrance", "date_de_publication",
+    "annees_promotions_niveau", "duree_enregistrement", "publication_decret_general", "publication_decret_creation",
+    "publication_decret_autre", "statistiques", "statistiques_organismes", "partenaires", "lieux_certification",
+    "autres_sources_information", "referentiel_url", "source_officielle", "formacodes", "ccn",
+    "accessible_nouvelle_caledonie", "accessible_polynesie_francaise", "type_enregistrement", "etat_fiche", "blocs",
+})
+
+
+def shown_elsewhere(fiche: Fiche) -> tuple[Any, ...]:
+    """What pages other than the fiche's own read of it: all but its own texts, and its blocs' codes."""
+    data = fiche.model_dump(exclude=set(OWN_PAGES_ONLY))
+    return tuple(sorted(data.items(), key=lambda kv: kv[0])) + (tuple(b.code for b in fiche.blocs),)
+
+
+def update_in_place(old: Fiche, new: Fiche) -> None:
+    """Give `old` the content of `new` (same number, same blocs): the pages, lists and terms
+    holding `old` then show the new text."""
+    forget_fiche_places(old)
+    blocs = {b.code: b for b in new.blocs}
+    for bloc in old.blocs:
+        bloc.__dict__.update(blocs[bloc.code].__dict__)
+    kept_blocs = old.blocs
+    old.__dict__.update(new.__dict__)
+    old.__dict__["blocs"] = kept_blocs
+    object.__setattr__(old, "__pydantic_fields_set__", set(new.__pydantic_fields_set__))
+
+
+@dataclass
+class Last:
+    """The last whole build of this process."""
+
+    config: Config
+    key: str  # global key
+    files: dict[str, str]  # fiche file -> hash of its bytes
+    site: Site
+    urls: Urls
+    env: Environment
+    catalogue: Catalogue
+    pages: list[Page]
+    manifest: Manifest
+    school: bool
+    by_dep: dict[Key, list[Page]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_dep = defaultdict(list)
+        for page in self.pages:
+            for key in page.deps:
+                self.by_dep[key].append(page)
+
+    def affected(self, numeros: list[str]) -> list[Page]:
+        """The pages that show something of these fiches."""
+        numbers = set(numeros)
+        keys: list[Key] = [("fiche", n) for n in numbers]
+        for fiche in self.catalogue.fiches:  # fiches whose pages show these: they link to them...
+            if numbers.intersection(referenced(fiche)):
+                keys.append(("liens", fiche.numero))
+        for n in numbers:  # ...or are succeeded by them
+            keys += [("liens", a.numero) for a in self.catalogue.by_numero[n].anciennes_certifications]
+        pages = {id(page): page for key in keys for page in self.by_dep.get(key, [])}
+        return list(pages.values())
+
+    def problems_with(self, replaced: dict[str, list[Problem]]) -> list[Problem]:
+        """The last problems, with those of the files in `replaced` replaced."""
+        kept = [p for p in self.manifest.problems if p.path not in replaced]
+        return sorted(kept + [p for found in replaced.values() for p in found])
+
+
+@dataclass
+class Session:
+    last: Last | None = None
