@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .cache import ContentCache, builder_version, digest, file_hash
+from .cache import ContentCache, builder_version, digest, file_hash, known_hashes, trust_hashes
 from .catalogue import Catalogue, check_files, fiche_files, read_catalogue
 from .config import Config
 from .dependencies import Digests
@@ -88,11 +88,21 @@ def build(config: Config, progress: Progress | None = None, index_later: bool = 
     changed, and says so (the next build, even with nothing changed, updates it); `session`
     keeps the catalogue and the plan between builds, for a quick rebuild after text edits."""
     progress = progress or Silent()
+    session = session or Session()
     steps = Steps()
-    cache_folder = config.cache_folder
-    site, inputs = read_inputs(config)
     out = Output(config.out, protected=[config.root, config.content, config.templates])
-    previous = read_manifest(cache_folder, config.out, out.marker_id()) if inputs else None
+    last = session.last if config.use_cache else None
+    marker = out.marker_id()
+    if last is not None and marker == last.manifest.build_id:
+        previous: Manifest | None = last.manifest  # as this process left it: not read again
+    else:
+        last = None
+        previous = read_manifest(config.cache_folder, config.out, marker)
+    if previous is not None:
+        trust_hashes(previous.stats)
+    site, inputs, files = read_inputs(config)
+    if not inputs:
+        previous = None
     if previous is not None and previous.inputs == inputs and not previous.index_stale:  # nothing changed
         out.abort()
         _raise_if_failing(config, previous.problems)
@@ -101,17 +111,15 @@ def build(config: Config, progress: Progress | None = None, index_later: bool = 
                       previous.index, files_kept=len(previous.hashes), nothing_changed=True)
     out.previous = previous
     try:
-        last = session.last if session else None
-        if last is not None and previous is not None and previous.build_id == last.manifest.build_id:
-            quick = _remake_edited(config, inputs, last, out, steps, progress, index_later)
+        if last is not None and previous is not None:
+            quick = _remake_edited(config, inputs, files, last, out, steps, progress, index_later)
             if quick is not None:
                 return quick
-        session = session or Session()
         return _build(config, inputs, out, steps, progress, index_later, session)
     except StaleSite:  # another build committed meanwhile: build again, whole
         out.abort()
         out = Output(config.out, protected=[config.root, config.content, config.templates])
-        return _build(config, inputs, out, steps, progress, index_later, Session())
+        return _build(config, inputs, out, steps, progress, index_later, session)
     finally:
         out.abort()
 
@@ -138,7 +146,8 @@ def _build(config: Config, inputs: str, output: Output, steps: Steps, progress: 
     steps.done("keep unchanged files")
     signatures = {page.path: page.signature for page in pages}
     count = sum(1 for page in pages if page.produce is None)
-    manifest = Manifest(inputs, signatures, dict(output.hashes), problems, count, index, stale)
+    stats = known_hashes([str(f) for f in fiche_files(config.content)])
+    manifest = Manifest(inputs, signatures, dict(output.hashes), problems, count, index, stale, stats)
     output.commit(manifest.build_id)
     save_manifest(config.cache_folder, config.out, manifest)
     steps.done("swap" if not output.delta else "move changes in")
@@ -151,8 +160,8 @@ def _build(config: Config, inputs: str, output: Output, steps: Steps, progress: 
 QUICK_AT_MOST = 20  # edited fiches a quick rebuild takes on
 
 
-def _remake_edited(config: Config, inputs: str, last: Last, output: Output, steps: Steps, progress: Progress,
-                   index_later: bool) -> Report | None:
+def _remake_edited(config: Config, inputs: str, files: dict[str, str], last: Last, output: Output, steps: Steps,
+                   progress: Progress, index_later: bool) -> Report | None:
     """After edits to the text of a few fiches only: update them in the last catalogue and
     remake the pages that show them. None when anything else changed (then the whole way)."""
     if config != last.config or last.school:
@@ -161,7 +170,6 @@ def _remake_edited(config: Config, inputs: str, last: Last, output: Output, step
     if read_site(config.content, config.root)[0] != last.site:
         return None
     key = global_key(config, last.site, last.urls, template_dirs)
-    files = {str(f): file_hash(f) for f in fiche_files(config.content)}
     if key != last.key or files.keys() != last.files.keys():
         return None
     edited = [Path(f) for f, sha in files.items() if sha != last.files[f]]
@@ -201,7 +209,8 @@ def _remake_edited(config: Config, inputs: str, last: Last, output: Output, step
     steps.done("index for search")
     problems = last.problems_with({s: c.problems for (c, _), s in zip(checked, shown)})
     signatures = {**last.manifest.signatures, **{page.path: page.signature for page in todo}}
-    manifest = Manifest(inputs, signatures, dict(output.hashes), problems, last.manifest.pages, index, stale)
+    stats = known_hashes(list(files))
+    manifest = Manifest(inputs, signatures, dict(output.hashes), problems, last.manifest.pages, index, stale, stats)
     output.commit(manifest.build_id)
     save_manifest(config.cache_folder, config.out, manifest)
     last.manifest = manifest
@@ -211,24 +220,26 @@ def _remake_edited(config: Config, inputs: str, last: Last, output: Output, step
                   len(edited), index_put_off=stale, quick=True)
 
 
-def read_inputs(config: Config) -> tuple[Site | None, str]:
-    """The site settings, and a hash of every input of the build (empty if the settings are
-    wrong: the full check then reports them)."""
+def read_inputs(config: Config) -> tuple[Site | None, str, dict[str, str]]:
+    """The site settings, a hash of every input of the build, and the hash of each fiche file
+    (the hash is empty if the settings are wrong: the full check then reports them)."""
     site, problems = read_site(config.content, config.root)
     if site is None or any(p.severity == "error" for p in problems):
-        return site, ""
+        return site, "", {}
     try:
         urls = make_urls(config, site)
         template_dirs = find_template_dirs(config, site)
     except BuildError:
-        return site, ""
+        return site, "", {}
     h = hashlib.blake2b(global_key(config, site, urls, template_dirs).encode(), digest_size=16)
+    files = {}
     for file in fiche_files(config.content):
         sha = file_hash(file)
         if sha is None:
-            return site, ""
+            return site, "", {}
+        files[str(file)] = sha
         h.update(f"{file.name}\0{sha}\n".encode())
-    return site, h.hexdigest()
+    return site, h.hexdigest(), files
 
 
 def global_key(config: Config, site: Site, urls: Urls, template_dirs: list[Path]) -> str:

@@ -46,17 +46,31 @@ _HASHES: dict[str, tuple[tuple[int, int, int, int], str]] = {}  # path -> (its s
 def file_hash(file: Path) -> str | None:
     """The hash of a file's bytes, read again only when its size, times or inode changed since
     this process last read it (the changes `catalogue serve` watches for). None if unreadable."""
+    path = os.path.abspath(file)
     try:
-        stat = os.stat(file)
+        stat = os.stat(path)
         key = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
-        known = _HASHES.get(str(file))
+        known = _HASHES.get(path)
         if known is not None and known[0] == key:
             return known[1]
         sha = digest(file.read_bytes())
     except OSError:
         return None
-    _HASHES[str(file)] = (key, sha)
+    _HASHES[path] = (key, sha)
     return sha
+
+
+def known_hashes(paths: list[str]) -> dict[str, tuple[tuple[int, int, int, int], str]]:
+    """What this process knows of these files (stat and hash), for the next process."""
+    absolute = (os.path.abspath(path) for path in paths)
+    return {path: _HASHES[path] for path in absolute if path in _HASHES}
+
+
+def trust_hashes(known: dict[str, tuple[tuple[int, int, int, int], str]]) -> None:
+    """Take hashes recorded by an earlier build: a file whose stat (size, inode, modification
+    and change times) is still the recorded one is not read again."""
+    for path, entry in known.items():
+        _HASHES.setdefault(path, entry)
 
 
 _MEMORY: dict[str, dict[str, Any]] = {}  # per cache folder: the checked files this process holds

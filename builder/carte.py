@@ -161,12 +161,18 @@ def dessiner(points: list[Point], encarts: Iterable[str] = ()) -> Carte:
 
 def _panel(name: str, title: str | None, x: float, y: float, width: float, height: float) -> Panneau:
     panel = Panneau(name, title, round(x, 1), round(y, 1), round(width, 1), round(height, 1), "")
-    project = _projection(panel)
-    panel.chemin = " ".join(
+    panel.chemin = _outline(name, title, panel.x, panel.y, panel.largeur, panel.hauteur)
+    return panel
+
+
+@cache
+def _outline(name: str, title: str | None, x: float, y: float, width: float, height: float) -> str:
+    """The SVG path of a territory in a panel: the same for every map with that panel."""
+    project = _projection(Panneau(name, title, x, y, width, height, ""))
+    return " ".join(
         "M" + " L".join(f"{px:.1f},{py:.1f}" for px, py in (project(lon, lat) for lon, lat in ring)) + " Z"
         for ring in contours()[name]
     )
-    return panel
 
 
 @cache

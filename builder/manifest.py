@@ -28,6 +28,7 @@ class Manifest:
     pages: int = 0
     index: object = None  # search.Index of the last indexing
     index_stale: bool = False  # the search index predates some fiche pages (indexing was put off)
+    stats: dict = field(default_factory=dict)  # fiche file -> (its stat, hash): unchanged files are not read again
 
     @property
     def build_id(self) -> str:

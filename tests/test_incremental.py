@@ -288,3 +288,21 @@ def _every_instant(init):
 
 def test_the_cache_folder_is_ignored_by_git():
     assert "/.catalogue-cache/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_a_new_process_reads_only_the_files_whose_stat_changed(project, monkeypatch):
+    """The record of the last build keeps each fiche file's stat and hash: a rebuild in a new
+    process reads again only the files whose size, inode or times changed."""
+    out = project / "site"
+    build(config(project, out))
+    monkeypatch.setattr(cache, "_HASHES", {})  # as in a new process
+    monkeypatch.setattr(cache, "_MEMORY", {})
+    read: list[str] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or read_bytes(self))
+    assert build(config(project, out)).nothing_changed
+    assert not [name for name in read if name.startswith("rncp")]
+    change(project, "RNCP30003", lambda d: d.update(activites_visees="Un texte nouveau."))
+    monkeypatch.setattr(cache, "_HASHES", {})
+    report = build(config(project, out))
+    assert {name for name in read if name.startswith("rncp")} == {"rncp30003.yaml"} and report.fiches_read == 1
