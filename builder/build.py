@@ -10,7 +10,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .cache import ContentCache, builder_version, digest, file_hash, known_hashes, trust_hashes
 from .catalogue import Catalogue, check_files, fiche_files, read_catalogue
@@ -19,8 +19,8 @@ from .dependencies import Digests
 from .errors import BuildError, ContentError, Problem, display_path
 from .manifest import Manifest, read_manifest, save_manifest
 from .pages import EVERYTHING, Page, plan_pages
-from .progress import Progress, Silent
-from .render import environment, page_file, render_pages
+from .progress import Progress
+from .render import environment, render_pages
 from .model import Fiche
 from .search import Index, index_site
 from .session import Last, Session, shown_elsewhere, update_in_place
@@ -87,7 +87,7 @@ def build(config: Config, progress: Progress | None = None, index_later: bool = 
     For `catalogue serve`: `index_later` keeps the previous search index when fiche pages
     changed, and says so (the next build, even with nothing changed, updates it); `session`
     keeps the catalogue and the plan between builds, for a quick rebuild after text edits."""
-    progress = progress or Silent()
+    progress = progress or Progress(quiet=True)
     session = session or Session()
     steps = Steps()
     out = Output(config.out, protected=[config.root, config.content, config.templates])
@@ -100,7 +100,7 @@ def build(config: Config, progress: Progress | None = None, index_later: bool = 
         previous = read_manifest(config.cache_folder, config.out, marker)
     if previous is not None:
         trust_hashes(previous.stats)
-    site, inputs, files = read_inputs(config)
+    site, inputs, key, files = read_inputs(config)
     if not inputs:
         previous = None
     if previous is not None and previous.inputs == inputs and not previous.index_stale:  # nothing changed
@@ -112,26 +112,28 @@ def build(config: Config, progress: Progress | None = None, index_later: bool = 
     out.previous = previous
     try:
         if last is not None and previous is not None:
-            quick = _remake_edited(config, inputs, files, last, out, steps, progress, index_later)
+            quick = _remake_edited(config, inputs, key, files, last, out, steps, progress, index_later)
             if quick is not None:
                 return quick
-        return _build(config, inputs, out, steps, progress, index_later, session)
+        return _build(config, inputs, key, files, out, steps, progress, index_later, session)
     except StaleSite:  # another build committed meanwhile: build again, whole
         out.abort()
         out = Output(config.out, protected=[config.root, config.content, config.templates])
-        return _build(config, inputs, out, steps, progress, index_later, session)
+        return _build(config, inputs, key, files, out, steps, progress, index_later, session)
     finally:
         out.abort()
 
 
-def _build(config: Config, inputs: str, output: Output, steps: Steps, progress: Progress, index_later: bool,
-           session: Session) -> Report:
+def _build(config: Config, inputs: str, key: str, files: dict[str, str], output: Output, steps: Steps,
+           progress: Progress, index_later: bool, session: Session) -> Report:
+    """The whole way: every fiche (from the cache when unchanged), the whole plan. `key` and
+    `files` are as `read_inputs` found them."""
     cache = ContentCache(config.cache_folder)
     site, catalogue, problems = check(config, cache)
     steps.done("load and validate")
     urls = make_urls(config, site)
     template_dirs = find_template_dirs(config, site)
-    key = global_key(config, site, urls, template_dirs)
+    key = key or global_key(config, site, urls, template_dirs)  # empty if a file vanished since
     env = environment(template_dirs, key)
     pages = plan_pages(catalogue, urls, site.fiches_par_page)
     todo = pages_to_make(pages, catalogue, key, output, school=len(template_dirs) > 1)
@@ -146,12 +148,10 @@ def _build(config: Config, inputs: str, output: Output, steps: Steps, progress: 
     steps.done("keep unchanged files")
     signatures = {page.path: page.signature for page in pages}
     count = sum(1 for page in pages if page.produce is None)
-    stats = known_hashes([str(f) for f in fiche_files(config.content)])
-    manifest = Manifest(inputs, signatures, dict(output.hashes), problems, count, index, stale, stats)
+    manifest = Manifest(inputs, signatures, dict(output.hashes), problems, count, index, stale, known_hashes(list(files)))
     output.commit(manifest.build_id)
     save_manifest(config.cache_folder, config.out, manifest)
     steps.done("swap" if not output.delta else "move changes in")
-    files = {str(f): sha for f in fiche_files(config.content) if (sha := file_hash(f))}
     session.last = Last(config, key, files, site, urls, env, catalogue, pages, manifest, school=len(template_dirs) > 1)
     return Report(problems, urls.base_path, count, steps.total, steps.seconds, index, kept, new,
                   len(output.removed()), len(todo), len(cache.seen) - cache.hits, index_put_off=stale)
@@ -160,17 +160,12 @@ def _build(config: Config, inputs: str, output: Output, steps: Steps, progress: 
 QUICK_AT_MOST = 20  # edited fiches a quick rebuild takes on
 
 
-def _remake_edited(config: Config, inputs: str, files: dict[str, str], last: Last, output: Output, steps: Steps,
-                   progress: Progress, index_later: bool) -> Report | None:
+def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str], last: Last, output: Output,
+                   steps: Steps, progress: Progress, index_later: bool) -> Report | None:
     """After edits to the text of a few fiches only: update them in the last catalogue and
-    remake the pages that show them. None when anything else changed (then the whole way)."""
-    if config != last.config or last.school:
-        return None
-    template_dirs = find_template_dirs(config, last.site)
-    if read_site(config.content, config.root)[0] != last.site:
-        return None
-    key = global_key(config, last.site, last.urls, template_dirs)
-    if key != last.key or files.keys() != last.files.keys():
+    remake the pages that show them. None when anything else changed (then the whole way):
+    the global key covers the settings, templates, address and date."""
+    if config != last.config or last.school or key != last.key or files.keys() != last.files.keys():
         return None
     edited = [Path(f) for f, sha in files.items() if sha != last.files[f]]
     if not edited or len(edited) > QUICK_AT_MOST:
@@ -179,12 +174,12 @@ def _remake_edited(config: Config, inputs: str, files: dict[str, str], last: Las
     shown = [display_path(f, config.root) for f in edited]
     checked = check_files(edited, shown, cache)
     news: list[Fiche] = []
-    for (found, _), shown_as in zip(checked, shown):
+    for found, _ in checked:
         new = found.fiche
         old = last.catalogue.by_numero.get(new.numero) if new else None
         if old is None or any(p.severity == "error" or config.strict for p in found.problems):
             return None
-        if shown_elsewhere(old) != shown_elsewhere(new) or old.numero != new.numero:
+        if shown_elsewhere(old) != shown_elsewhere(new):  # the number included
             return None
         news.append(new)
     steps.done("load and validate")
@@ -209,8 +204,8 @@ def _remake_edited(config: Config, inputs: str, files: dict[str, str], last: Las
     steps.done("index for search")
     problems = last.problems_with({s: c.problems for (c, _), s in zip(checked, shown)})
     signatures = {**last.manifest.signatures, **{page.path: page.signature for page in todo}}
-    stats = known_hashes(list(files))
-    manifest = Manifest(inputs, signatures, dict(output.hashes), problems, last.manifest.pages, index, stale, stats)
+    manifest = Manifest(inputs, signatures, dict(output.hashes), problems, last.manifest.pages, index, stale,
+                        known_hashes(list(files)))
     output.commit(manifest.build_id)
     save_manifest(config.cache_folder, config.out, manifest)
     last.manifest = manifest
@@ -220,26 +215,26 @@ def _remake_edited(config: Config, inputs: str, files: dict[str, str], last: Las
                   len(edited), index_put_off=stale, quick=True)
 
 
-def read_inputs(config: Config) -> tuple[Site | None, str, dict[str, str]]:
-    """The site settings, a hash of every input of the build, and the hash of each fiche file
-    (the hash is empty if the settings are wrong: the full check then reports them)."""
+def read_inputs(config: Config) -> tuple[Site | None, str, str, dict[str, str]]:
+    """The site settings, a hash of every input of the build, the global key (see
+    `global_key`), and the hash of each fiche file. The hashes are empty when the settings are
+    wrong or a file cannot be read: the full check then reports it."""
     site, problems = read_site(config.content, config.root)
     if site is None or any(p.severity == "error" for p in problems):
-        return site, "", {}
+        return site, "", "", {}
     try:
-        urls = make_urls(config, site)
-        template_dirs = find_template_dirs(config, site)
+        key = global_key(config, site, make_urls(config, site), find_template_dirs(config, site))
     except BuildError:
-        return site, "", {}
-    h = hashlib.blake2b(global_key(config, site, urls, template_dirs).encode(), digest_size=16)
+        return site, "", "", {}
+    h = hashlib.blake2b(key.encode(), digest_size=16)
     files = {}
     for file in fiche_files(config.content):
         sha = file_hash(file)
         if sha is None:
-            return site, "", {}
+            return site, "", "", {}
         files[str(file)] = sha
         h.update(f"{file.name}\0{sha}\n".encode())
-    return site, h.hexdigest(), files
+    return site, h.hexdigest(), key, files
 
 
 def global_key(config: Config, site: Site, urls: Urls, template_dirs: list[Path]) -> str:
@@ -306,7 +301,7 @@ def _index(output: Output, progress: Progress, indexed: list[str]) -> Index:
         index = index_site(output.staging)
         for file in sorted((output.staging / SEARCH_BUNDLE).rglob("*")):
             if file.is_file():
-                output.record(PurePosixPath(file.relative_to(output.staging).as_posix()), digest(file.read_bytes()), True)
+                output.record(file.relative_to(output.staging).as_posix(), digest(file.read_bytes()), True)
         return index
     # a delta build: index a view of the new site (links to the live files and the changed ones)
     view = Path(tempfile.mkdtemp(prefix=output.staging.name + "-index-", dir=output.staging.parent))
@@ -318,8 +313,7 @@ def _index(output: Output, progress: Progress, indexed: list[str]) -> Index:
         index = index_site(view)
         for file in sorted((view / SEARCH_BUNDLE).rglob("*")):
             if file.is_file():
-                path = PurePosixPath(file.relative_to(view).as_posix())
-                output.write(path, file.read_bytes())
+                output.write(file.relative_to(view).as_posix(), file.read_bytes())
         return index
     finally:
         shutil.rmtree(view, ignore_errors=True)

@@ -40,7 +40,8 @@ def builder_version() -> str:
     return h.hexdigest()
 
 
-_HASHES: dict[str, tuple[tuple[int, int, int, int], str]] = {}  # path -> (its stat, hash of its bytes)
+Stat = tuple[int, int, int, int]  # modification and change times, size, inode
+_HASHES: dict[str, tuple[Stat, str]] = {}  # path -> (its stat, hash of its bytes)
 
 
 def file_hash(file: Path) -> str | None:
@@ -60,13 +61,13 @@ def file_hash(file: Path) -> str | None:
     return sha
 
 
-def known_hashes(paths: list[str]) -> dict[str, tuple[tuple[int, int, int, int], str]]:
+def known_hashes(paths: list[str]) -> dict[str, tuple[Stat, str]]:
     """What this process knows of these files (stat and hash), for the next process."""
     absolute = (os.path.abspath(path) for path in paths)
     return {path: _HASHES[path] for path in absolute if path in _HASHES}
 
 
-def trust_hashes(known: dict[str, tuple[tuple[int, int, int, int], str]]) -> None:
+def trust_hashes(known: dict[str, tuple[Stat, str]]) -> None:
     """Take hashes recorded by an earlier build: a file whose stat (size, inode, modification
     and change times) is still the recorded one is not read again."""
     for path, entry in known.items():

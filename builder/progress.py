@@ -56,8 +56,3 @@ class Progress:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
             self._drawn = False
-
-
-class Silent(Progress):
-    def __init__(self) -> None:
-        super().__init__(quiet=True)

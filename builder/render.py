@@ -97,7 +97,3 @@ def render_pages(env: Environment, pages: list[Page], common: dict[str, Any], ou
             progress.advance(len(done))
     finally:
         progress.finish()
-
-
-def page_file(page: Page) -> str:
-    return page.file

@@ -88,17 +88,19 @@ class Output:
             stream.write(data)
         return sha, True
 
-    def record(self, path: PurePosixPath | str, sha: str, written: bool) -> None:
-        key = str(path)
-        if key in self.hashes:
+    def _refuse_twice(self, path: PurePosixPath | str) -> None:
+        if str(path) in self.hashes:
             raise BuildError(f"two pages would be written to {path}; each page needs its own address")
+
+    def record(self, path: PurePosixPath | str, sha: str, written: bool) -> None:
+        self._refuse_twice(path)
+        key = str(path)
         self.hashes[key] = sha
         if written:
             self.changed.add(key)
 
     def write(self, path: PurePosixPath | str, content: str | bytes) -> None:
-        if str(path) in self.hashes:
-            raise BuildError(f"two pages would be written to {path}; each page needs its own address")
+        self._refuse_twice(path)  # before storing: the first file's bytes stay as they were
         self.record(path, *self.store(path, content))
 
     def keep(self, path: str) -> None:

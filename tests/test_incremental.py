@@ -5,7 +5,6 @@ edit, the site a rebuild leaves must be byte-identical to it."""
 from __future__ import annotations
 
 import datetime as dt
-import pickle
 import re
 import shutil
 from collections.abc import Callable
@@ -16,7 +15,7 @@ import yaml
 
 from benchmarks.catalogue import generate
 from builder import cache, parallel, render
-from builder.build import Report, build
+from builder.build import build
 from builder.session import Session
 from builder.cli import main
 from builder.config import Config
