@@ -37,7 +37,7 @@ def generate(target: Path, fiches: int) -> int:
 def stream(path: str) -> None:
     """Run in a child process, so that its peak memory is the import's alone."""
     sys.path.insert(0, str(ROOT))
-    from builder.import_rncp import read_export
+    from builder.importers import records as read_export
 
     started = time.perf_counter()
     count = blocs = 0

@@ -76,7 +76,7 @@ def check(config: Config, cache: ContentCache | None = None) -> tuple[Site, Cata
 
 
 def _raise_if_failing(config: Config, problems: list[Problem]) -> None:
-    if any(p.severity == "error" or config.strict for p in problems):
+    if any(p.fails(config.strict) for p in problems):
         raise ContentError(problems)
 
 
@@ -177,7 +177,7 @@ def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str],
     for found, _ in checked:
         new = found.fiche
         old = last.catalogue.by_numero.get(new.numero) if new else None
-        if old is None or any(p.severity == "error" or config.strict for p in found.problems):
+        if old is None or any(p.fails(config.strict) for p in found.problems):
             return None
         if shown_elsewhere(old) != shown_elsewhere(new):  # the number included
             return None

@@ -17,6 +17,7 @@ from .cache import ContentCache, digest, file_hash
 from .load import Document, read_bytes, read_text
 from .carte import Place, forget_places, places
 from .model import Bloc, Fiche
+from .provenance import mark_official
 from .rules import check_fiche
 from .slugs import normalise, sort_key
 from .taxonomy import Taxonomy, Term, build_taxonomies
@@ -59,6 +60,16 @@ class Catalogue:
     def blocs(fiche: Fiche) -> list[Bloc]:
         """A fiche's blocs in code order (the official export lists them in any order)."""
         return sorted(fiche.blocs, key=lambda b: b.code)
+
+    @staticmethod
+    def jurys_communs(fiche: Fiche) -> list[tuple[str, list[str]]]:
+        """Jury compositions written alike for several access routes (the official export
+        repeats one text for all six, often): each once, with its routes, in route order."""
+        routes: dict[str, list[str]] = {}
+        for code, voie in fiche.voies_acces:
+            if voie.composition_jury:
+                routes.setdefault(voie.composition_jury, []).append(code)
+        return [(text, codes) for text, codes in routes.items() if len(codes) > 1]
 
     @staticmethod
     def lieux_sur_place(fiche: Fiche) -> list[tuple[str | None, list[Place]]]:
@@ -169,6 +180,7 @@ def check_document(document: Document, unreadable: list[Problem], file_name: str
     if fiche is not None:
         problems += [_at(document, loc, message, severity) for loc, message, severity in check_fiche(fiche)]
         problems += lint(document)
+        problems = mark_official(fiche, problems)
     return Checked(fiche, problems, numbered)
 
 

@@ -22,11 +22,14 @@ def main(argv: list[str] | None = None) -> int:
         _print_problems(exc.problems, args.format)
         errors = sum(p.severity == "error" for p in exc.problems)
         warnings = len(exc.problems) - errors
-        strict = " (--strict: warnings count as errors)" if args.strict and warnings else ""
+        official = sum(p.officiel for p in exc.problems)
+        strict = ""
+        if args.strict and warnings > official:
+            strict = " (--strict: warnings count as errors" + (f", except the {official} on official data as imported)" if official else ")")
         print(f"{errors} error(s), {warnings} warning(s){strict}; nothing was written", file=sys.stderr)
         return 1
     except BuildError as exc:
-        print(f"build failed: {exc}", file=sys.stderr)
+        print(args.failure.format(exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -180,16 +183,15 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .import_rncp import import_fiches
+    from .importers import import_fiches
 
     content = Path(args.content) if args.content else Path(args.root) / "content"
-    outcomes = import_fiches(Path(args.export), content, args.numeros, args.all, args.date, args.dry_run)
-    would = {"created": "would create", "updated": "would update"} if args.dry_run else {}
-    for outcome in outcomes:
-        detail = f" ({', '.join(outcome.changed)})" if outcome.action == "updated" else ""
-        print(f"{would.get(outcome.action, outcome.action)} {outcome.path}{detail}")
-    print(f"{len(outcomes)} fiche(s) read from {args.export}" + ("; nothing written (--dry-run)" if args.dry_run else
-          "; run `catalogue check`, then add your preparation places"))
+    summary = import_fiches(Path(args.export), content, args.numeros, args.all, args.date, args.dry_run)
+    for line in summary.lines(args.export, args.dry_run):
+        print(line)
+    if summary.skipped_asked:
+        print(f"not imported: {', '.join(summary.skipped_asked)} (see above)", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -214,7 +216,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name: str, run, help: str) -> argparse.ArgumentParser:  # noqa: A002
         sub = commands.add_parser(name, help=help, description=help)
-        sub.set_defaults(run=run)
+        sub.set_defaults(run=run, failure="build failed: {}")
         sub.add_argument("--root", default=".", help="project folder holding content/ and templates/ (default: .)")
         sub.add_argument("--today", help="date the status of fiches is computed against, AAAA-MM-JJ "
                          "(default: SOURCE_DATE_EPOCH, else today)")
@@ -240,8 +242,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     s.add_argument("--no-build", action="store_true", help="serve the existing output without building")
     n = command("new", _new, "write a new fiche skeleton, with every field explained, into content/fiches/")
+    n.set_defaults(failure="catalogue new: {}")
     n.add_argument("numero", help="the fiche's number, e.g. RNCP12345 or RS1234")
     i = command("import", _import, "import fiches from France compétences' export (XML flux, zipped or not, or the CSV zip)")
+    i.set_defaults(failure="catalogue import: {}; nothing was written")
     i.add_argument("export", help="the export file: export_fiches_RNCP_V4_1_….xml, its .zip, or export-fiches-csv-….zip")
     i.add_argument("numeros", nargs="*", help="the fiches to import, e.g. RNCP35809 RNCP39568")
     i.add_argument("--all", action="store_true", help="import every fiche of the export")

@@ -24,12 +24,20 @@ class Problem:
     field: str
     message: str
     severity: Severity = "error"
+    # a warning about official data the editor has not changed since `catalogue import`:
+    # reported, but `--strict` lets it pass (the school cannot correct France compétences' data)
+    officiel: bool = False
+
+    def fails(self, strict: bool) -> bool:
+        """Whether this problem stops the build: errors always; warnings with `--strict`,
+        unless they are about official data left as imported."""
+        return self.severity == "error" or (strict and not self.officiel)
 
     def format(self) -> str:
         where = self.path
         if self.line:
             where += f":{self.line}:{self.column or 1}"
-        label = "" if self.severity == "error" else "warning: "
+        label = "" if self.severity == "error" else ("warning (official data, as imported): " if self.officiel else "warning: ")
         field = f"{self.field}: " if self.field else ""
         return visible(f"{where}: {label}{field}{self.message}")
 
@@ -40,7 +48,7 @@ class Problem:
             text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
             return text.replace(":", "%3A").replace(",", "%2C") if in_property else text
 
-        kind = "error" if self.severity == "error" else "warning"
+        kind = "error" if self.severity == "error" else ("notice" if self.officiel else "warning")
         where = [f"file={escape(self.path, True)}"]
         if self.line:
             where += [f"line={self.line}", f"col={self.column or 1}"]

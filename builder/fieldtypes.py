@@ -68,6 +68,16 @@ def check_code_bloc(value: Any, info: ValidationInfo) -> str:
     raise fail(f"expected a bloc code like {example}, found {describe(value)}{hint}")
 
 
+def check_codes_blocs(value: Any, info: ValidationInfo) -> list[str]:
+    """One bloc code or a list of them (the official export groups several blocs in one
+    equivalence); nothing means none (an equivalence of the whole fiche)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value  # each item is checked as a CodeBloc, its errors located at its index
+    return [check_code_bloc(value, info)]  # one code: its error is the field's
+
+
 def _check_code(value: Any, pattern: str, expected: str, fold: Any = None) -> str:
     """A code matching `pattern`; `fold` (str.upper, str.lower) suggests the fixed case."""
     text = _as_text(value, expected)
@@ -280,6 +290,13 @@ def _text_type(check: Any, pattern: str | None = None) -> Any:
 
 Numero = Annotated[str, *_text_type(check_numero, NUMERO_PATTERN)]
 CodeBloc = Annotated[str, *_text_type(check_code_bloc, r"^(RNCP|RS)[0-9]{1,6}BC[0-9]{2}$")]
+CodesBlocs = Annotated[
+    list[CodeBloc],
+    BeforeValidator(check_codes_blocs),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^(RNCP|RS)[0-9]{1,6}BC[0-9]{2}$"},
+                              {"type": "array", "items": {"type": "string", "pattern": r"^(RNCP|RS)[0-9]{1,6}BC[0-9]{2}$"}},
+                              {"type": "null"}]}),
+]
 CodeRome = Annotated[str, *_text_type(check_code_rome, r"^[A-N][0-9]{4}$")]
 CodeNsf = Annotated[str, *_text_type(check_code_nsf, r"^[0-9]{3}[a-z]?$")]
 Formacode = Annotated[str, *_text_type(check_formacode, r"^[0-9]{5}$")]
@@ -301,6 +318,15 @@ def check_entier(value: Any) -> int:
         return int(value.strip())
     raise fail(f"expected a whole number, found {describe(value)}")
 
+
+def check_empreinte(value: Any) -> str:
+    if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{8,64}", value):
+        return value
+    raise fail(f"expected a fingerprint written by `catalogue import` (hexadecimal), found {describe(value)}; "
+               "import the fiche again rather than editing this line")
+
+
+Empreinte = Annotated[str, *_text_type(check_empreinte, r"^[0-9a-f]{8,64}$")]
 
 Entier = Annotated[int, BeforeValidator(check_entier), Field(ge=0), WithJsonSchema({"type": "integer", "minimum": 0})]
 Pourcentage = Annotated[int, BeforeValidator(check_entier), Field(ge=0, le=100), WithJsonSchema({"type": "integer", "minimum": 0, "maximum": 100})]

@@ -185,10 +185,66 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(path, line, column, "", message)]
 
 
+MAX_DEPTH = 32  # lists and groups inside one another; a real fiche needs 5
+
+
+def _maybe_deep(text: str) -> bool:
+    """A cheap over-estimate: False only when the text cannot nest more than MAX_DEPTH levels.
+    In block style each level takes more indentation (a list may share its key's column, so
+    two levels per column at most), or a `- - ` / `? ` on one line; flow style takes brackets."""
+    brackets = text.count("[") + text.count("{")
+    indent = max(map(len, _INDENTS.findall(text)), default=0)
+    return brackets > 8 or indent > 10 or "- - " in text or "? " in text
+
+
+_INDENTS = re.compile(r"^ +", re.M)
+
+
+def _too_deep(text: str, path: str) -> Problem | None:
+    """Refuse values nested deeper than any fiche, before they are composed: composing them
+    recursively would exhaust the stack (a segmentation fault in libyaml's composer). libyaml's
+    parser keeps its own stack, so walking its events is safe at any depth."""
+    if not _maybe_deep(text):
+        return None
+    stack: list[list[Any]] = []  # per open group: [kind, key or index, expecting a key]
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            _advance(stack, None)
+            if len(stack) >= MAX_DEPTH:
+                loc = tuple(entry[1] for entry in stack[:4] if entry[1] is not None)
+                mark = event.start_mark
+                return Problem(path, mark.line + 1, mark.column + 1, field_path(loc), (
+                    f"expected at most {MAX_DEPTH} levels of lists and groups inside one another "
+                    f"(a fiche needs 5), found more; check the indentation and the [ ] and {{ }} brackets"))
+            kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
+            stack.append([kind, None if kind == "map" else -1, kind == "map"])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+        elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            _advance(stack, event.value if isinstance(event, yaml.ScalarEvent) else None)
+    return None
+
+
+def _advance(stack: list[list[Any]], scalar: str | None) -> None:
+    """A node starts inside the innermost group: a sequence item, a mapping's key or value."""
+    if not stack:
+        return
+    entry = stack[-1]
+    if entry[0] == "seq":
+        entry[1] += 1
+    elif entry[2]:  # a key: remembered for the path of what follows
+        entry[1], entry[2] = (scalar if scalar is not None else "?"), False
+    else:
+        entry[2] = True
+
+
 def parse(text: str, path: str) -> tuple[Document, list[Problem]]:
     """Text -> Document, or the problems that prevent reading it."""
     document = Document(path, text=text)
     try:
+        deep = _too_deep(text, path)
+        if deep is not None:
+            return document, [deep]
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         return document, [_syntax_problem(exc, path, text)]

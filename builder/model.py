@@ -14,10 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from .fieldtypes import (
     Booleen,
     CodeBloc,
+    CodesBlocs,
     CodeNsf,
     CodePostal,
     CodeRome,
     Date,
+    Empreinte,
     Entier,
     Formacode,
     Ligne,
@@ -53,17 +55,17 @@ class Certificateur(Strict):
 
 class Nsf(Strict):
     code: CodeNsf = Field(description="Code NSF (nomenclature des spécialités de formation) : 3 chiffres et une lettre facultative, ex. 326w.")
-    libelle: Ligne = Field(description="Libellé du code NSF, ex. « Informatique commercialisation ».")
+    libelle: Ligne | None = Field(None, description="Libellé du code NSF, ex. « Informatique commercialisation ».")
 
 
 class FormacodeRef(Strict):
     code: Formacode = Field(description="Formacode à 5 chiffres.")
-    libelle: Ligne = Field(description="Libellé du Formacode.")
+    libelle: Ligne | None = Field(None, description="Libellé du Formacode.")
 
 
 class Rome(Strict):
-    code: CodeRome = Field(description="Code ROME du métier le plus proche : une lettre A–N et 4 chiffres, ex. M1705.")
-    libelle: Ligne = Field(description="Libellé du code ROME tel qu'il figure sur la fiche, ex. « Marketing ».")
+    code: CodeRome = Field(description="Code ROME du métier le plus proche : une lettre A–N et 4 chiffres, ex. M1705 ; un code de domaine professionnel finit par 00, ex. A1500.")
+    libelle: Ligne | None = Field(None, description="Libellé du code ROME tel qu'il figure sur la fiche, ex. « Marketing ».")
 
 
 class Ccn(Strict):
@@ -115,9 +117,9 @@ class CertificationLiee(Strict):
 
 
 class Correspondance(Strict):
-    bloc: CodeBloc = Field(description="Code du bloc de cette fiche.")
-    numero: Numero = Field(description="Numéro de la fiche qui contient le bloc équivalent.")
-    bloc_correspondant: CodeBloc | None = Field(None, description="Code du bloc équivalent dans l'autre fiche.")
+    bloc: CodesBlocs = Field(default_factory=list, description="Code du bloc de cette fiche (ou liste de codes) ; vide quand c'est la certification entière qui est équivalente.")
+    numero: Numero = Field(description="Numéro de l'autre fiche.")
+    bloc_correspondant: CodesBlocs = Field(default_factory=list, description="Code du bloc équivalent dans l'autre fiche (ou liste de codes) ; vide quand c'est l'autre certification entière.")
 
 
 class StatistiquePromotion(Strict):
@@ -137,8 +139,8 @@ class StatistiqueOrganisme(Strict):
 class Partenaire(Strict):
     nom: Ligne = Field(description="Nom de l'organisme habilité.")
     siret: Siret | None = Field(None, description="SIRET de l'organisme habilité.")
-    habilitation: Literal["HABILITATION_FORMER", "HABILITATION_ORGANISER", "HABILITATION_ORGA_FORM"] | None = Field(
-        None, description="Habilitation : HABILITATION_FORMER (préparer), HABILITATION_ORGANISER (organiser l'évaluation) ou HABILITATION_ORGA_FORM (les deux)."
+    habilitation: Ligne | None = Field(
+        None, description="Habilitation, telle que l'export officiel l'écrit : HABILITATION_FORMER (préparer), HABILITATION_ORGANISER (organiser l'évaluation), HABILITATION_ORGA_FORM (les deux)…"
     )
     etat: Literal["Actif", "Inactif", "Supprimé"] | None = Field(None, description="État de l'habilitation.")
 
@@ -157,6 +159,11 @@ class Lieu(Strict):
 class SourceOfficielle(Strict):
     nom: Ligne = Field(description="Producteur des données importées, ex. France compétences (data.gouv.fr).")
     date_export: Date = Field(None, description="Date de l'export officiel importé (AAAA-MM-JJ).")
+    empreintes: dict[str, Empreinte] = Field(
+        default_factory=dict,
+        description="Empreinte de chaque champ officiel tel qu'il a été importé (écrite par catalogue import ; ne pas modifier) : "
+        "un avertissement sur un champ resté tel quel est signalé sans faire échouer `catalogue check --strict`.",
+    )
 
 
 class Fiche(Strict):
@@ -171,7 +178,7 @@ class Fiche(Strict):
     actif: Booleen = Field(None, description="false pour forcer le statut « inactive » ; sinon le statut se déduit de date_fin_enregistrement.")
     type_enregistrement: Literal["Enregistrement de droit", "Enregistrement sur demande"] | None = Field(None, description="Type d'enregistrement.")
     niveau: Niveau = Field(None, description="Niveau du cadre national des certifications, de 1 à 8 (ex. 6 = équivalent Bac+3). Vide pour les fiches RS.")
-    certificateurs: list[Certificateur] = Field(min_length=1, description="Organismes certificateurs (au moins un).")
+    certificateurs: list[Certificateur] = Field(description="Organismes certificateurs (au moins un ; une liste vide n'est admise que pour une fiche importée dont l'export officiel ne nomme aucun certificateur).")
     nsf: list[Nsf] = Field(default_factory=list, description="Codes NSF (spécialités de formation).")
     formacodes: list[FormacodeRef] = Field(default_factory=list, description="Formacodes.")
     rome: list[Rome] = Field(default_factory=list, description="Codes ROME des métiers les plus proches (5 au plus).")
@@ -208,7 +215,7 @@ class Fiche(Strict):
     publication_decret_autre: list[Publication] = Field(default_factory=list, description="Base légale : autres références (arrêtés de renouvellement…).")
     anciennes_certifications: list[CertificationLiee] = Field(default_factory=list, description="Certifications précédentes (remplacées par celle-ci).")
     nouvelles_certifications: list[CertificationLiee] = Field(default_factory=list, description="Certifications qui remplacent celle-ci.")
-    correspondances: list[Correspondance] = Field(default_factory=list, description="Équivalences entre blocs de cette fiche et blocs d'autres fiches.")
+    correspondances: list[Correspondance] = Field(default_factory=list, description="Équivalences avec d'autres fiches : de blocs à blocs, ou de la certification entière.")
     statistiques: list[StatistiquePromotion] = Field(default_factory=list, description="Statistiques officielles par promotion.")
     statistiques_organismes: list[StatistiqueOrganisme] = Field(default_factory=list, description="Nombre moyen de titrés par an, par établissement (anciennes fiches CNCP).")
     partenaires: list[Partenaire] = Field(default_factory=list, description="Organismes habilités à préparer ou à organiser l'évaluation.")

@@ -97,6 +97,14 @@ def _rome_domaines() -> dict[str, str]:
 
 
 def rome_existe(code: str) -> bool:
-    """Whether a well-formed ROME code (`M1705`) exists in the ROME v4.60 referential."""
+    """Whether a well-formed ROME code is a job (`M1705`) of the ROME v4.60 referential, or
+    one of its 110 professional domains written as a code (`A1500`: domain A15, which some
+    official fiches carry)."""
     dernier = _rome_domaines().get(code[:3])
-    return dernier is not None and "01" <= code[3:] <= dernier[3:]
+    return dernier is not None and (code[3:] == "00" or "01" <= code[3:] <= dernier[3:])
+
+
+def rome_domaine(code: str) -> bool:
+    """Whether a ROME code names a professional domain (`A1500`), not a job: it has no
+    France Travail job page."""
+    return code[3:] == "00" and code[:3] in _rome_domaines()

@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 from .carte import geojson_catalogue, geojson_fiche
 from .catalogue import Catalogue
 from .model import Fiche
+from .partenaires import PAR_PAGE, en_ordre, lettres, nombre_de_pages
 from .urls import Urls
 
 Key = tuple[Any, ...]  # a dependency: see dependencies.py
@@ -84,6 +85,12 @@ def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
                 "suivant": blocs[i + 1] if i + 1 < len(blocs) else None,
             }
             pages.append(Page(urls.bloc(fiche, bloc), ["bloc.html"], context, deps=own))
+        if nombre_de_pages(fiche):
+            ordered = en_ordre(fiche)
+            index = lettres(ordered)
+            for p in paginate(ordered, PAR_PAGE, partial(urls.organismes, fiche)):
+                context = {"fiche": fiche, "pagination": p, "lettres": index}
+                pages.append(Page(p.path_of(p.page), ["organismes.html"], context, deps=own))
     for taxonomy in catalogue.taxonomies.values():
         for p in paginate(taxonomy.terms, TERMS_PER_PAGE, lambda n, t=taxonomy.name: urls.taxonomy(t, n)):
             templates = [f"{taxonomy.name}/taxonomy.html", "taxonomy.html"]

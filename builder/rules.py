@@ -17,6 +17,7 @@ Finding = tuple[Loc, str, Severity]
 
 def check_fiche(fiche: Fiche) -> list[Finding]:
     return [
+        *_certificateurs(fiche),
         *_bloc_codes(fiche),
         *_unique_codes(fiche),
         *_rome_codes(fiche),
@@ -25,6 +26,19 @@ def check_fiche(fiche: Fiche) -> list[Finding]:
         *_correspondances(fiche),
         *_dates(fiche),
     ]
+
+
+def _certificateurs(fiche: Fiche) -> Iterator[Finding]:
+    """Every fiche names its certifier, except an imported one whose official record names none:
+    it is published, marked "Non renseigné", with a warning."""
+    if fiche.certificateurs:
+        return
+    if fiche.source_officielle is None:
+        yield (("certificateurs",), "expected at least one certifier, found an empty list; add `  - nom: …` "
+               "with the name of the body that awards the certification", "error")
+    else:
+        yield (("certificateurs",), "the official export names no certifier for this fiche; its page says "
+               "« Non renseigné » (add the certifier if you know it)", "warning")
 
 
 def _bloc_codes(fiche: Fiche) -> Iterator[Finding]:
@@ -119,13 +133,11 @@ def _places(fiche: Fiche) -> Iterator[Finding]:
 def _correspondances(fiche: Fiche) -> Iterator[Finding]:
     codes = {bloc.code for bloc in fiche.blocs}
     for i, corr in enumerate(fiche.correspondances):
-        if corr.bloc not in codes:
-            known = ", ".join(sorted(codes)) or "none"
-            yield (
-                ("correspondances", i, "bloc"),
-                f"expected one of this fiche's bloc codes ({known}), found \"{corr.bloc}\"",
-                "error",
-            )
+        for j, code in enumerate(corr.bloc):
+            if code not in codes:
+                known = ", ".join(sorted(codes)) or "none"
+                loc: Loc = ("correspondances", i, "bloc") + ((j,) if len(corr.bloc) > 1 else ())
+                yield (loc, f"expected one of this fiche's bloc codes ({known}), found \"{code}\"", "error")
 
 
 def _dates(fiche: Fiche) -> Iterator[Finding]:

@@ -101,11 +101,11 @@ def write_skeleton(content: Path, numero: str) -> Path:
         numero = check_numero(numero)
     except Exception as exc:  # the validator's message says what was expected
         message = getattr(exc, "context", None) or {}
-        raise BuildError(f"catalogue new: {message.get('message', exc)}") from None
+        raise BuildError(f"{message.get('message', exc)}") from None
     assert re.fullmatch(NUMERO_PATTERN, numero)
     target = content / "fiches" / f"{numero.lower()}.yaml"
     if target.exists():
-        raise BuildError(f"catalogue new: {target} already exists; edit it, or choose another number")
+        raise BuildError(f"{target} already exists; edit it, or choose another number")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(skeleton(numero), encoding="utf-8")
     return target

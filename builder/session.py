@@ -24,6 +24,7 @@ from .errors import Problem
 from .manifest import Manifest
 from .model import Fiche
 from .pages import Key, Page
+from .partenaires import nombre_de_pages
 from .settings import Site
 from .urls import Urls
 
@@ -45,7 +46,8 @@ OWN_PAGES_ONLY = frozenset({
 def shown_elsewhere(fiche: Fiche) -> tuple[Any, ...]:
     """What pages other than the fiche's own read of it: all but its own texts, and its blocs' codes."""
     data = fiche.model_dump(exclude=set(OWN_PAGES_ONLY))
-    return tuple(sorted(data.items(), key=lambda kv: kv[0])) + (tuple(b.code for b in fiche.blocs),)
+    pages = nombre_de_pages(fiche)  # the list of its bodies has pages of its own: as many as before
+    return tuple(sorted(data.items(), key=lambda kv: kv[0])) + (tuple(b.code for b in fiche.blocs), pages)
 
 
 def update_in_place(old: Fiche, new: Fiche) -> None:

@@ -34,23 +34,26 @@ class Taxonomy:
     terms: list[Term]
 
 
-Entry = tuple[str, str, str | None]  # slug, label, code
+Entry = tuple[str, str | None, str | None]  # slug, label (None: the fiche gives none), code
 
 
 def _collect(fiches: Iterable[Fiche], entries: Callable[[Fiche], Iterable[Entry]]) -> dict[str, Term]:
-    """Group fiches by term slug; a term's label is the one most fiches use (ties: alphabetical)."""
+    """Group fiches by term slug; a term's label is the one most fiches use (ties: alphabetical),
+    its code when no fiche gives one."""
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     terms: dict[str, Term] = {}
     listed: set[tuple[str, str]] = set()  # (term, fiche number): a fiche is listed once per term
     for fiche in fiches:
         for slug, libelle, code in entries(fiche):
-            term = terms.setdefault(slug, Term("", slug, libelle, code))
+            term = terms.setdefault(slug, Term("", slug, libelle or code or slug, code))
             if (slug, fiche.numero) not in listed:
                 listed.add((slug, fiche.numero))
                 term.fiches.append(fiche)
-            labels[slug][libelle] += 1
+            if libelle:
+                labels[slug][libelle] += 1
     for slug, term in terms.items():
-        term.libelle = min(labels[slug].items(), key=lambda kv: (-kv[1], sort_key(kv[0]), kv[0]))[0]
+        if labels[slug]:
+            term.libelle = min(labels[slug].items(), key=lambda kv: (-kv[1], sort_key(kv[0]), kv[0]))[0]
     return terms
 
 

@@ -31,6 +31,38 @@ def markdown(text: str) -> Markup:
     return Markup(_md.render(text))
 
 
+LIMITE_TEXTE = 1200  # characters of a text shown before "Lire la suite"
+
+
+@lru_cache(maxsize=4096)
+def plier(text: str, limite: int = LIMITE_TEXTE) -> tuple[str, str]:
+    """Split Markdown after about `limite` characters, between two blocks or two items of a
+    list, so that a long text opens with its beginning and keeps the rest one click away.
+    The second part is "" when the text is short, or when what would be folded is short."""
+    if len(text) <= limite * 1.3:
+        return text, ""
+    lines = text.split("\n")
+    tokens = _md.parse(text)
+    if [t.type for t in tokens if t.level == 0 and t.nesting == 1] == ["paragraph_open"]:  # one long paragraph
+        end = text.find(". ", limite)
+        if 0 < end and len(text) - end >= limite * 0.3:
+            return text[: end + 1], text[end + 2 :]
+        return text, ""
+    starts = sorted({token.map[0] for token in tokens
+                     if token.map and token.map[0] > 0 and (token.level == 0 or (token.level == 1 and token.type == "list_item_open"))})
+    shown = 0
+    for start in starts:
+        shown = len("\n".join(lines[:start]))
+        if shown >= limite:
+            first, rest = "\n".join(lines[:start]).rstrip(), "\n".join(lines[start:]).strip()
+            return (first, rest) if len(rest) >= limite * 0.3 else (text, "")
+    return text, ""
+
+
+def nombre_mots(text: str) -> int:
+    return len(text.split())
+
+
 def date_fr(value: dt.date) -> str:
     """2019-06-07 -> `7 juin 2019`; the first of the month is `1er`."""
     day = "1er" if value.day == 1 else str(value.day)

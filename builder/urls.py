@@ -72,6 +72,11 @@ class Urls:
     def bloc(cls, fiche: Fiche, bloc: Bloc) -> str:
         return cls.fiche(fiche) + cls.BLOC_IN_FICHE.format(code=bloc.code.lower())
 
+    @classmethod
+    def organismes(cls, fiche: Fiche, page: int = 1) -> str:
+        """The list of the bodies habilitated for a fiche: `fiches/rncp37674/organismes/`."""
+        return cls.fiche(fiche) + ("organismes/" if page == 1 else f"organismes/page/{page}/")
+
     @staticmethod
     def taxonomy(name: str, page: int = 1) -> str:
         return f"{name}/" if page == 1 else f"{name}/page/{page}/"
@@ -136,6 +141,11 @@ class Urls:
     @staticmethod
     def france_travail(code_rome: str) -> str:
         return f"https://candidat.francetravail.fr/metierscope/fiche-metier/{code_rome}"
+
+    @staticmethod
+    def annuaire_entreprises(siret: str) -> str:
+        """The establishment on the State's public directory (its address, its activity)."""
+        return f"https://annuaire-entreprises.data.gouv.fr/etablissement/{siret}"
 
     @staticmethod
     def openstreetmap(lat: float, lon: float) -> str:

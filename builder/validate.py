@@ -29,6 +29,11 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not (p in seen or seen.add(p))]
 
 
+def error_message(model: type[BaseModel], error: Any) -> str:
+    """One pydantic error in our words: expected, found, and the fix when there is one."""
+    return _message(model, tuple(error["loc"]), error["type"], error, error.get("input"))
+
+
 def _problem(document: Document, model: type[BaseModel], error: Any) -> Problem:
     loc: Loc = tuple(error["loc"])
     kind = error["type"]

@@ -199,11 +199,12 @@ def _remove_abandoned_staging(out: Path) -> None:
     """Remove staging folders left by builds that were killed (their process is gone)."""
     for folder in out.parent.glob(f".{out.name}.build-*"):
         pid = folder.name.removeprefix(f".{out.name}.build-").split("-")[0]
-        if pid.isdigit() and not _running(int(pid)) and folder.is_dir():
+        if pid.isdigit() and not running(int(pid)) and folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
+    """Whether a process is alive (owned by anyone)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -1,0 +1,215 @@
+"""`catalogue import`: official data into the catalogue's YAML fiches.
+
+The importers, by what they read:
+- `rncp_xml`: France compétences' XML flux (v4.1) of the RNCP or the RS, zipped or not;
+- `rncp_csv`: the same export as a zip of CSV tables.
+
+`sources` opens the file safely and recognises it; `values` converts the official text;
+`repair` makes each record publishable and says what it left out or marked; `files` writes
+the fiches (merged with the school's additions), each checked as `catalogue check` will.
+
+A run is all or nothing: the files are staged and put in place once the whole export has
+been read; a file that cannot be read leaves `content/` untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..errors import BuildError
+from . import files
+from .repair import Note, repair
+from .sources import ImportFileError, elements, members
+
+SOURCE = "France compétences (data.gouv.fr)"
+
+
+@dataclass
+class Outcome:
+    numero: str
+    path: Path | None
+    action: str  # created, updated, unchanged, skipped
+    changed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    """What an import did, for its last lines and its exit code."""
+
+    read: int = 0
+    actions: Counter[str] = field(default_factory=Counter)
+    left_out: Counter[str] = field(default_factory=Counter)  # by field: partenaires, rome…
+    marked: Counter[str] = field(default_factory=Counter)
+    corrected: int = 0
+    missing: list[str] = field(default_factory=list)  # numbers asked for and absent
+    skipped_asked: list[str] = field(default_factory=list)  # numbers asked for and skipped
+
+    def count(self, notes: Iterable[Note]) -> None:
+        for note in notes:
+            if note.action == "left out":
+                self.left_out[note.kind] += 1
+            elif note.action == "marked":
+                self.marked[note.kind] += 1
+            elif note.action == "corrected":
+                self.corrected += 1
+
+    def lines(self, source: str, dry_run: bool) -> list[str]:
+        a = self.actions
+        would = "would be " if dry_run else ""
+        def counted(counter: Counter[str]) -> str:
+            detail = ", ".join(f"{kind} {n}" for kind, n in sorted(counter.items()))
+            return f"{sum(counter.values())}" + (f" ({detail})" if detail else "")
+
+        return [
+            f"{self.read} fiche(s) read from {source}: {a['created']} {would}created, {a['updated']} {would}updated, "
+            f"{a['unchanged']} unchanged, {a['skipped']} skipped",
+            f"items left out: {counted(self.left_out)}; marked: {counted(self.marked)}; corrected: {self.corrected}",
+            "nothing written (--dry-run)" if dry_run else "run `catalogue check`, then add your preparation places",
+        ]
+
+
+def export_date(path: Path, given: str | None) -> str:
+    """The export's date: given, else from its name (`…_2026-08-16.xml`), else today."""
+    if given:
+        return given
+    match = re.search(r"(\d{4})[-_](\d{2})[-_](\d{2})", path.name)
+    if match:
+        try:
+            return dt.date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+        except ValueError:
+            pass
+    return dt.date.today().isoformat()
+
+
+def records(export: Path, wanted: set[str] | None) -> Iterator[dict[str, Any]]:
+    """The fiches of an export file, whatever its packaging, converted but not yet repaired."""
+    from .rncp_xml import from_xml
+
+    documents = members(export)
+    if not documents:
+        import zipfile
+
+        from .rncp_csv import iter_csv_zip, table_name
+        from .sources import damaged
+
+        try:
+            with zipfile.ZipFile(export) as archive:
+                if not any(table_name(n) for n in archive.namelist()):
+                    raise ImportFileError(f"{export.name} holds neither an XML export nor the CSV tables "
+                                          "(export_fiches_CSV_….csv) of France compétences")
+                yield from iter_csv_zip(archive, wanted)
+        except damaged as exc:
+            raise ImportFileError(f"{export.name} is a damaged zip ({exc}); download it again") from None
+        return
+    for document in documents:
+        if document.root != "FICHES":
+            raise ImportFileError(f"{document.shown} is not France compétences' export: its root element is "
+                                  f"<{document.root}>, expected <FICHES>")
+    for document in documents:
+        for element in elements(document, "FICHE"):
+            yield from_xml(element)
+
+
+def import_fiches(export: Path, content: Path, numeros: Iterable[str], everything: bool,
+                  date: str | None = None, dry_run: bool = False, out: TextIO | None = None) -> Summary:
+    """Import the fiches named (or every one) into `content/fiches/`; print a line per fiche and
+    per element left out or marked. Raises BuildError when nothing can be imported."""
+    import sys
+
+    from ..fieldtypes import NUMERO_PATTERN
+
+    out = out or sys.stdout
+    wanted = {n.strip().upper().replace(" ", "") for n in numeros}
+    bad = sorted(n for n in wanted if not re.fullmatch(NUMERO_PATTERN, n))
+    if bad:
+        raise BuildError(f"{', '.join(bad)} is not a fiche number like RNCP35809 or RS5000")
+    if not wanted and not everything:
+        raise BuildError("name the fiches to import (RNCP35809 …), or --all")
+    stamp = export_date(export, date)
+    folder = content / "fiches"
+    staging = files.Staging(folder)
+    summary = Summary()
+    seen: set[str] = set()
+    try:
+        for data in records(export, None if everything else wanted):
+            if not everything and data.get("numero") not in wanted:
+                continue
+            summary.read += 1
+            data["source_officielle"] = {"nom": SOURCE, "date_export": stamp}
+            fiche, notes = repair(data)
+            outcome = None
+            if fiche is not None:
+                if fiche.numero in seen:
+                    notes.append(Note(fiche.numero, "", "corrected", "listed twice in the export: the later record is kept"))
+                seen.add(fiche.numero)
+                outcome, more = write(folder, staging, data, fiche, dry_run)
+                notes += more
+            summary.count(notes)
+            for note in notes:
+                print(note.format(), file=out)
+            if outcome is None:
+                outcome = Outcome(data.get("numero") or "", None, "skipped")
+            summary.actions[outcome.action] += 1
+            if outcome.action == "skipped" and outcome.numero in wanted:
+                summary.skipped_asked.append(outcome.numero)
+            if outcome.path is not None:
+                verb = {"created": "would create", "updated": "would update"}.get(outcome.action, outcome.action) if dry_run else outcome.action
+                detail = f" ({', '.join(outcome.changed)})" if outcome.action == "updated" else ""
+                print(f"{verb} {outcome.path}{detail}", file=out)
+        summary.missing = sorted(wanted - seen - set(summary.skipped_asked))
+        if summary.missing:
+            raise BuildError(f"not in this export: {', '.join(summary.missing)}")
+        if not dry_run:
+            staging.commit()
+    except BaseException:
+        staging.abort()
+        raise
+    return summary
+
+
+def write(folder: Path, staging: files.Staging, data: dict[str, Any], fiche: Any, dry_run: bool) -> tuple[Outcome, list[Note]]:
+    """Render (or merge), check, and stage one fiche."""
+    numero = fiche.numero
+    name = f"{numero.lower()}.yaml"
+    target = folder / name
+    data["source_officielle"]["empreintes"] = files.fingerprints(fiche)
+    data = files.ordered({k: value for k, value in data.items() if value not in (None, "", [], {}) or k == "certificateurs"})
+    previous = staging.staged.get(name)
+    existing = previous if previous is not None else (target if target.is_file() else None)
+    if existing is None:
+        text = files.HEADER.format(date=data["source_officielle"]["date_export"]) + files.emit(data)
+        action, changed = "created", list(data)
+    else:
+        from ..load import read_bytes
+
+        raw, unreadable = read_bytes(existing, str(target))
+        old = files.check(raw.decode("utf-8", errors="replace"), name) if raw is not None else None
+        problem = unreadable[0].format() if unreadable else (files.first_error(old) if old else None)
+        if problem or old is None or old.fiche is None:
+            return Outcome(numero, target, "skipped"), [Note(numero, "", "skipped", (
+                f"{target} is not updated, because it does not pass `catalogue check` ({problem}); "
+                "correct it, then import again"))]
+        if files.official_view(old.fiche) == files.official_view(_fiche_of(data)):
+            return Outcome(numero, target, "unchanged"), []
+        text, changed = files.merge(raw.decode("utf-8"), data)
+        action = "updated"
+    checked = files.check(text, name)
+    problem = files.first_error(checked)
+    if problem or checked.fiche is None or files.fingerprints(checked.fiche) != data["source_officielle"]["empreintes"]:
+        why = problem or "its official fields would not read back as imported"
+        return Outcome(numero, target, "skipped"), [Note(numero, "", "skipped", f"the file would not pass `catalogue check`: {why}")]
+    if not dry_run:
+        staging.put(name, text)
+    return Outcome(numero, target, action, changed), []
+
+
+def _fiche_of(data: dict[str, Any]) -> Any:
+    from ..model import Fiche
+
+    return Fiche.model_validate(data, context={"numero": data.get("numero")})

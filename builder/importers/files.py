@@ -1,0 +1,261 @@
+"""Fiche files written by an import: rendered as YAML, merged into the school's file when it
+exists, checked as `catalogue check` will check them, staged, then put in place together.
+
+New files are rendered by `emit` (block style, texts as `|-` blocks, codes quoted), fast and
+always the same. An existing file is updated in place by a round-trip YAML writer
+(`ruamel.yaml`), so that what the school added (places, texts, comments) stays as written.
+Every file is checked before it is staged: a file that would not pass `catalogue check` is
+never written. Files are staged in a hidden folder beside the fiches and moved into place only
+once the whole export has been read: a file that turns out to be damaged halfway leaves
+`content/` as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..catalogue import Checked, check_document
+from ..load import _INT, _FLOAT, read_text
+from ..model import Fiche
+from ..provenance import empreintes
+from ..validate import model_of
+from ..write import running
+
+# Fields the official export fills; on re-import they are replaced (or removed when the export
+# no longer has them). Everything else belongs to the school and is never touched.
+OFFICIAL = (
+    "numero", "intitule", "abrege", "etat_fiche", "actif", "type_enregistrement", "niveau", "certificateurs",
+    "nsf", "formacodes", "rome", "ccn", "objectifs_contexte", "activites_visees", "capacites_attestees",
+    "secteurs_activite", "type_emploi_accessibles", "reglementations_activites", "prerequis_entree_formation",
+    "prerequis_validation_certification", "blocs", "validation_partielle", "validation_partielle_perimetre",
+    "niveau_maitrise_competences", "duree_validite", "modalites_renouvellement", "voies_acces",
+    "accessible_nouvelle_caledonie", "accessible_polynesie_francaise", "date_decision", "date_effet", "date_dernier_jo",
+    "date_fin_enregistrement", "date_limite_delivrance", "date_de_publication", "annees_promotions_niveau",
+    "duree_enregistrement", "publication_decret_general", "publication_decret_creation", "publication_decret_autre",
+    "anciennes_certifications", "nouvelles_certifications", "correspondances", "statistiques", "partenaires",
+    "autres_sources_information", "source_officielle",
+)
+FINGERPRINTED = tuple(name for name in OFFICIAL if name != "source_officielle")
+
+HEADER = (
+    "# yaml-language-server: $schema=../../schema/fiche.schema.json\n"
+    "# Importé de l'export officiel de France compétences ({date}).\n"
+    "# Les champs officiels sont remis à jour à chaque import ; ajoutez les vôtres (lieux, textes).\n"
+)
+
+
+# -- YAML for new files ---------------------------------------------------------------------
+
+_RESERVED = re.compile(r"(?i)(y|n|yes|no|on|off|true|false|null|~|\.inf|-\.inf|\.nan|[-+]?0[xo]?[0-9a-f_]*)")
+_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n]*")
+
+
+def _scalar(value: Any) -> str:
+    """A scalar on one line, quoted when the plain form would be read otherwise."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    plain = (_PLAIN.fullmatch(text) and not text.endswith((" ", ":")) and ": " not in text and " #" not in text
+             and not _RESERVED.fullmatch(text) and not _INT.fullmatch(text) and not _FLOAT.fullmatch(text))
+    if plain:
+        return text
+    quoted = json.dumps(text, ensure_ascii=False)  # JSON's escapes are YAML's
+    return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+
+
+def _value(head: str, value: Any, indent: int, out: list[str]) -> None:
+    """`head` (`key:` or `- key:`) followed by `value`, whose own lines are indented by `indent`."""
+    if isinstance(value, dict):
+        if not value:
+            out.append(head + " {}")
+            return
+        out.append(head)
+        for key, item in value.items():
+            _value(" " * indent + f"{key}:", item, indent + 2, out)
+    elif isinstance(value, list):
+        if not value:
+            out.append(head + " []")
+            return
+        out.append(head)
+        for item in value:
+            _item(item, indent, out)
+    elif isinstance(value, str) and "\n" in value and not value.startswith((" ", "\n")) and re.fullmatch(r"[^\x00-\x08\x0b-\x1f\x7f]*", value):
+        out.append(head + " |-")
+        out.extend((" " * indent + line) if line else "" for line in value.split("\n"))
+    else:
+        out.append(f"{head} {_scalar(value)}")
+
+
+def _item(item: Any, indent: int, out: list[str]) -> None:
+    dash = " " * indent + "- "
+    if isinstance(item, dict) and item:
+        for n, (key, value) in enumerate(item.items()):
+            _value((dash if n == 0 else " " * (indent + 2)) + f"{key}:", value, indent + 4, out)
+    else:
+        _value(dash[:-1], item, indent + 2, out)
+
+
+def emit(data: dict[str, Any]) -> str:
+    """A fiche as block-style YAML: lists indented under their key, texts as `|-` blocks."""
+    out: list[str] = []
+    for key, value in data.items():
+        _value(f"{key}:", value, 2, out)
+    return "\n".join(out) + "\n"
+
+
+def ordered(value: Any, model: type[BaseModel] | None = Fiche) -> Any:
+    """Keys in the model's order, at every level (the order of the guide and the schema)."""
+    if isinstance(value, list):
+        return [ordered(item, model) for item in value]
+    if not isinstance(value, dict) or model is None:
+        return value
+    rank = {name: i for i, name in enumerate(model.model_fields)}
+    keys = sorted(value, key=lambda k: (rank.get(k, len(rank)), str(k)))
+    return {k: ordered(value[k], model_of(model.model_fields[k].annotation) if k in model.model_fields else None) for k in keys}
+
+
+# -- the check every written file passes -------------------------------------------------------
+
+def check(text: str, name: str) -> Checked:
+    """The file as `catalogue check` reads it (the same reader, model, rules and lint)."""
+    document, problems = read_text(text.encode("utf-8"), f"content/fiches/{name}")
+    return check_document(document, problems, name)
+
+
+def first_error(checked: Checked) -> str | None:
+    errors = [p for p in checked.problems if p.severity == "error"]
+    return errors[0].format() if errors else None
+
+
+# -- merging into the school's file ---------------------------------------------------------------
+
+@cache
+def _yaml() -> Any:
+    """The round-trip YAML reader and writer, made once."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _literal(value: Any) -> Any:
+    """For ruamel: multi-line texts as `|` blocks, codes that look like numbers quoted."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+    if isinstance(value, dict):
+        return {k: _literal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_literal(v) for v in value]
+    if isinstance(value, str) and "\n" in value:
+        return LiteralScalarString(value)
+    if isinstance(value, str) and (_INT.fullmatch(value) or _FLOAT.fullmatch(value) or _RESERVED.fullmatch(value)):
+        return DoubleQuotedScalarString(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return dt.date.fromisoformat(value)  # written bare, as editors write dates
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return str(value) if value is not None and not isinstance(value, (bool, int)) else value
+
+
+def merge(text: str, data: dict[str, Any]) -> tuple[str, list[str]]:
+    """The school's file with its official fields replaced by `data`'s (removed when `data` has
+    them no more), comments and the school's fields kept. Returns the text and the fields changed."""
+    yaml = _yaml()
+    document = yaml.load(text)
+    rank = {name: i for i, name in enumerate(Fiche.model_fields)}
+    changed = []
+    for key in OFFICIAL:
+        if key not in data:
+            if key in document:
+                del document[key]
+                changed.append(key)
+            continue
+        if _plain(document.get(key)) == _plain(data[key]):
+            continue
+        changed.append(key)
+        fresh = _literal(data[key])
+        if key in document:
+            _refresh(document, key, fresh)
+        else:  # a new official field goes where the model puts it
+            position = sum(1 for k in document if rank.get(k, len(rank)) < rank[key])
+            document.insert(position, key, fresh)
+    stream = io.StringIO()
+    yaml.dump(document, stream)
+    return stream.getvalue(), changed
+
+
+def _refresh(parent: Any, key: str, fresh: Any) -> None:
+    """Groups are updated key by key, so that comments attached to them survive."""
+    old = parent.get(key)
+    if isinstance(old, dict) and isinstance(fresh, dict):
+        for k in [k for k in old if k not in fresh]:
+            del old[k]
+        for k, value in fresh.items():
+            _refresh(old, k, value)
+    elif _plain(old) != _plain(fresh):
+        parent[key] = fresh
+
+
+# -- staging -------------------------------------------------------------------------------------
+
+@dataclass
+class Staging:
+    """Files to put in place together, once the whole export has been read."""
+
+    folder: Path  # content/fiches
+    staged: dict[str, Path] = field(default_factory=dict)  # file name -> staged copy
+
+    def __post_init__(self) -> None:
+        for stale in self.folder.glob(".import-*"):  # left by an import that was killed
+            pid = stale.name.removeprefix(".import-")
+            if pid.isdigit() and not running(int(pid)):
+                shutil.rmtree(stale, ignore_errors=True)
+        self.area = self.folder / f".import-{os.getpid()}"
+
+    def put(self, name: str, text: str) -> None:
+        self.area.mkdir(parents=True, exist_ok=True)
+        target = self.area / name
+        target.write_text(text, encoding="utf-8")
+        self.staged[name] = target
+
+    def commit(self) -> None:
+        for name, staged in self.staged.items():
+            os.replace(staged, self.folder / name)
+        self.abort()
+
+    def abort(self) -> None:
+        shutil.rmtree(self.area, ignore_errors=True)
+        self.staged.clear()
+
+
+def fingerprints(fiche: Fiche) -> dict[str, str]:
+    return empreintes(fiche, FINGERPRINTED)
+
+
+def official_view(fiche: Fiche) -> dict[str, Any]:
+    """What an import compares: the official fields, as validated."""
+    return fiche.model_dump(mode="json", include=set(OFFICIAL), exclude_none=True, exclude_defaults=True)
