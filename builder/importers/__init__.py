@@ -136,6 +136,7 @@ def import_fiches(export: Path, content: Path, numeros: Iterable[str], everythin
     staging = files.Staging(folder)
     summary = Summary()
     seen: set[str] = set()
+    done: dict[str, str] = {}  # number -> what was done with its file
     try:
         for data in records(export, None if everything else wanted):
             if not everything and data.get("numero") not in wanted:
@@ -145,10 +146,15 @@ def import_fiches(export: Path, content: Path, numeros: Iterable[str], everythin
             fiche, notes = repair(data)
             outcome = None
             if fiche is not None:
-                if fiche.numero in seen:
+                again = done.get(fiche.numero)
+                if again is not None:
                     notes.append(Note(fiche.numero, "", "corrected", "listed twice in the export: the later record is kept"))
+                    summary.actions[again] -= 1  # one file, counted once
                 seen.add(fiche.numero)
                 outcome, more = write(folder, staging, data, fiche, dry_run)
+                if again == "created" and outcome.action in ("updated", "unchanged"):
+                    outcome.action = "created"
+                done[fiche.numero] = outcome.action
                 notes += more
             summary.count(notes)
             for note in notes:

@@ -51,7 +51,7 @@ class Note:
 
 
 def label(item: Any) -> str:
-    """A left-out item as the editor can find it in the export."""
+    """An item as the editor can find it in the export: its code, number, name or title."""
     if not isinstance(item, dict):
         return describe(item)
     parts = []
@@ -61,7 +61,16 @@ def label(item: Any) -> str:
             break
     if item.get("siret"):
         parts.append(f"(SIRET {item['siret']})")
+    if not parts and item:
+        key, value = next(iter(item.items()))
+        shown = "« " + ", ".join(map(str, value)) + " »" if isinstance(value, list) else describe(value)
+        parts.append(f"({key} {shown})")
     return " ".join(parts) or "(empty)"
+
+
+def _short(message: str) -> str:
+    """Our messages end with the fix an editor would type; an import has no use for it."""
+    return re.split(r"; (?=write|copy|add|remove|give|check|correct|save|put)", message, maxsplit=1)[0]
 
 
 class Repair:
@@ -69,9 +78,19 @@ class Repair:
         self.data = data
         self.numero = data.get("numero") or ""
         self.notes: list[Note] = []
+        # where each item stood in the export: notes name it there, whatever was left out before it
+        self.position = {id(item): i for value in data.values() if isinstance(value, list) for i, item in enumerate(value)}
 
     def note(self, element: str, action: str, why: str) -> None:
         self.notes.append(Note(self.numero, element, action, why))
+
+    def where(self, loc: Loc) -> str:
+        """`partenaires[4] « ECOLE » (SIRET …).siret`: the export's position, and what the item is."""
+        if len(loc) < 2 or not isinstance(loc[1], int):
+            return field_path(loc)
+        item = self.data[loc[0]][loc[1]]
+        head = f"{loc[0]}[{self.position.get(id(item), loc[1])}] {label(item)}"
+        return head + ("." + field_path(loc[2:]) if len(loc) > 2 else "")
 
     # -- the known gaps ------------------------------------------------------------------
 
@@ -94,11 +113,12 @@ class Repair:
         with the reason it returns."""
         kept = []
         for i, item in enumerate(self.data.get(name) or []):
+            shown = f"{name}[{i}] {label(item)}"  # before `keep` marks it
             why = keep(i, item) if isinstance(item, dict) else None
             if why is None:
                 kept.append(item)
             else:
-                self.note(f"{name}[{i}] {label(item)}", "left out", why)
+                self.note(shown, "left out", why)
         self.data[name] = kept
 
     def codes(self) -> None:
@@ -165,8 +185,8 @@ class Repair:
             if not item.get("nom"):
                 if not item.get("siret"):
                     return "a partner with neither name nor SIRET in the export"
-                item["nom"] = MARQUE_PARTENAIRE
                 self.note(f"partenaires[{i}] {label(item)}", "marked", f"no name in the export: named « {MARQUE_PARTENAIRE} »")
+                item["nom"] = MARQUE_PARTENAIRE
             return None
 
         self.keep("certificateurs", certificateur)
@@ -200,7 +220,8 @@ class Repair:
         def check(i: int, item: dict[str, Any]) -> str | None:
             if not item.get("numero"):
                 return "an equivalence without the other fiche's number"
-            unknown = [c for c in item.get("bloc") or [] if c not in codes]
+            sources = item.get("bloc") or []
+            unknown = [c for c in (sources if isinstance(sources, list) else [sources]) if c not in codes]
             if unknown:
                 return f"names {', '.join(map(str, unknown))}, which is not a bloc of this fiche"
             return None
@@ -232,13 +253,19 @@ class Repair:
         for loc, message in refused:
             target = _droppable(loc)
             if target is None:
-                self.note(field_path(loc), "skipped", message)
+                self.note(field_path(loc), "skipped", _short(message))
                 return False
-            targets.setdefault(target, message)
+            inside = field_path(loc[len(target):]).lstrip(".")  # what, inside the part left out, was refused
+            targets.setdefault(target, f"{inside}: {_short(message)}" if inside else _short(message))
         outer = [t for t in targets if not any(o != t and t[: len(o)] == o for o in targets)]
+        notes = []
         for target in sorted(outer, key=_sort_key, reverse=True):  # later list items first: indices hold
+            shown = self.where(target)
             value = _remove(self.data, target)
-            self.note(f"{field_path(target)} {label(value)}", "left out", targets[target])
+            if not isinstance(target[-1], int):  # a field: its value, as the export gave it
+                shown += f" {label(value)}"
+            notes.append(Note(self.numero, shown, "left out", targets[target]))
+        self.notes += reversed(notes)
         return True
 
     def run(self) -> Fiche | None:

@@ -60,11 +60,14 @@ def _label(text: str | None) -> str | None:
 class Tables:
     """Every table of the zip, in a temporary SQLite file: (table, fiche number, row as JSON)."""
 
-    def __init__(self, archive: zipfile.ZipFile, wanted: set[str] | None):
+    def __init__(self) -> None:
         self.folder = tempfile.TemporaryDirectory(prefix="catalogue-import-csv-")
         self.db = sqlite3.connect(Path(self.folder.name) / "tables.db")
         self.db.execute("CREATE TABLE rows (tbl TEXT, numero TEXT, line INTEGER, row TEXT)")
         self.names: set[str] = set()
+
+    def fill(self, archive: zipfile.ZipFile, wanted: set[str] | None) -> None:
+        """Every row of every table of the zip (only the fiches `wanted`, when named)."""
         for member in sorted(archive.namelist()):
             name = table_name(member)
             if name is None:
@@ -108,8 +111,9 @@ class Tables:
 
 def iter_csv_zip(archive: zipfile.ZipFile, wanted: set[str] | None = None) -> Iterator[dict[str, Any]]:
     """Fiches of the CSV export, in the order of the Standard table."""
-    tables = Tables(archive, wanted)
+    tables = Tables()
     try:
+        tables.fill(archive, wanted)
         if "standard" not in tables.names:
             raise ImportFileError("this zip holds no Standard table (export_fiches_CSV_Standard_….csv): "
                                   "it is not France compétences' CSV export")

@@ -6,6 +6,7 @@ Values are converted (`values.py`), not judged: `repair.py` makes the result pub
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -84,7 +85,7 @@ def from_xml(fiche: Element) -> dict[str, Any]:
     data["duree_enregistrement"] = v.entier(_text(fiche, "DUREE_ENREGISTREMENT"))
     for kind in ("GENERAL", "CREATION", "AUTRE"):
         data[f"publication_decret_{kind.lower()}"] = _items(fiche, f"PUBLICATION_DECRET_{kind}/PUBLICATION_JO", {
-            "titre": ("TITRE", v.ligne), "date_publication_jo": ("DATE_PUBLICATION_JO", v.date_iso)})
+            "titre": ("TITRE", titres), "date_publication_jo": ("DATE_PUBLICATION_JO", v.date_iso)})
     data["anciennes_certifications"] = [{"numero": v.numero(n)} for n in _all(
         fiche, "ANCIENNES_CERTIFICATIONS/ANCIENNE_CERTIFICATION/ID_FICHE_ANCIENNE_CERTIFICATION")]
     data["nouvelles_certifications"] = [{"numero": v.numero(n)} for n in _all(
@@ -105,6 +106,13 @@ def from_xml(fiche: Element) -> dict[str, Any]:
     return {k: value for k, value in data.items() if value not in (None, "", [], {})}
 
 
+def titres(text: str | None) -> str | None:
+    """A `TITRE` often lists several texts, once one per line: the runs of spaces the line
+    breaks became are written ` ; `."""
+    text = v.clean(text)
+    return v.ligne(" ; ".join(part for part in re.split(r"\s{3,}|\n", text) if part.strip())) if text else None
+
+
 def correspondance(numero: str, node: Element) -> dict[str, Any]:
     """Blocs of this fiche (`SOURCE`, none for the whole fiche) equivalent to blocs of another
     (`DESTINATION`: its number, and its blocs unless the whole other fiche)."""
@@ -114,4 +122,7 @@ def correspondance(numero: str, node: Element) -> dict[str, Any]:
         "numero": autre,
         "bloc_correspondant": [v.code_bloc(autre or "", code) for code in _all(node, "DESTINATION/BLOC_COMPETENCES/CODE")],
     }
+    for key in ("bloc", "bloc_correspondant"):  # one code is written as one value, not as a list
+        if len(item[key]) == 1:
+            item[key] = item[key][0]
     return {k: value for k, value in item.items() if value not in (None, [])}

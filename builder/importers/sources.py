@@ -85,7 +85,7 @@ def _scan_prolog(head: bytes, shown: str, complete: bool) -> str | None:
         rest = text[i:]
         if not rest:
             if complete:
-                raise ImportFileError(f"{shown} is empty or holds no XML element; is it really an export?")
+                raise ImportFileError(f"{shown} is empty or holds no XML element: it is not an export")
             return None
         if rest.startswith("<?") or rest.startswith("<!--"):
             end = rest.find("?>" if rest.startswith("<?") else "-->")
@@ -118,7 +118,7 @@ def _open_checked(stream: IO[bytes], shown: str) -> tuple[_Replay, str]:
             if root is not None:
                 return _Replay(head, stream), root
     except damaged as exc:
-        raise ImportFileError(f"the zip is damaged ({exc}); download it again") from None
+        raise ImportFileError(f"{shown} cannot be read: the zip is damaged ({exc}); download it again") from None
 
 
 def members(path: Path) -> list[Member]:
@@ -140,6 +140,9 @@ def members(path: Path) -> list[Member]:
                 found.append(Member(path, name, root))
             return found
         with path.open("rb") as stream:
+            if stream.read(4) == b"PK\x03\x04":  # a zip's first bytes, without its end: cut short
+                raise ImportFileError(f"{path.name} is a damaged zip (its end is missing); download it again")
+            stream.seek(0)
             _, root = _open_checked(stream, path.name)
         return [Member(path, None, root)]
     except damaged as exc:

@@ -96,9 +96,12 @@ def compact(text: str | None) -> str | None:
 
 
 def numero(text: str | None) -> str | None:
-    """`RNCP35809`; also `rncp 35809`, `RNCP-35809`."""
-    text = compact(text)
-    return re.sub(r"^(RNCP|RS)[-_.]?", r"\1", text.upper()) if text else None
+    """`RNCP35809`; also `rncp 35809`, `RNCP-35809`. Anything else is kept as written."""
+    text = ligne(text)
+    if not text:
+        return None
+    fixed = re.sub(r"^(RNCP|RS)[-_.]?", r"\1", re.sub(r"[\s\u00a0\u202f]", "", text).upper())
+    return fixed if re.fullmatch(r"(RNCP|RS)\d+", fixed) else text
 
 
 def code_rome(text: str | None) -> str | None:
