@@ -167,3 +167,107 @@ def test_the_csv_export_gives_the_fields_it_has(project, tmp_path):
     assert (fiche["actif"], fiche["niveau"], fiche["date_fin_enregistrement"]) == (True, 5, "2026-08-31")
     assert main(["import", str(archive), "RNCP35809", "--root", str(project)]) == 0
     assert main(["check", "--root", str(project), *TODAY]) == 0
+
+
+SHAPES = Path(__file__).parent / "fixtures" / "export" / "shapes.xml"
+
+
+def test_every_shape_and_gap_of_real_data_imports_and_is_said(project, capsys, monkeypatch):
+    """`shapes.xml`: whole-fiche equivalences, RS fiches, domain ROME codes, and the gaps real data
+    has (a partner without a name, a bloc without a code, a fiche without a certifier or a
+    title…). Each element left out or marked is one line; the files written pass check."""
+    monkeypatch.chdir(SHAPES.parent)
+    assert main(["import", SHAPES.name, "--all", "--date", "2026-08-16", "--root", str(project)]) == 0
+    out = capsys.readouterr().out.replace(f"{project}/", "")
+    assert out == (SHAPES.parent / "shapes.expected.txt").read_text(encoding="utf-8")
+    assert main(["check", "--root", str(project), *TODAY]) == 0
+    assert main(["check", "--strict", "--root", str(project), *TODAY]) == 0  # its warnings are about official data
+    capsys.readouterr()
+    assert main(["build", "--root", str(project), "--templates", str(ROOT / "templates"), *TODAY]) == 0
+    page = BeautifulSoup((project / "site" / "fiches" / "rncp37674" / "index.html").read_text(), "html.parser")
+    legal = " ".join(page.select_one("#cadre-legal").get_text(" ").split())
+    assert "La certification entière : équivalente à RNCP31114 sur le site de France compétences" in legal
+    assert "Blocs RNCP37674BC01 et RNCP37674BC02 : équivalents au bloc RNCP35000BC01 de RNCP35000" in legal
+    romes = {a.get_text(" ").split(" — ")[0]: li for li in page.select(".liste-rome li") for a in li.select("a")[:1]}
+    assert "domaine professionnel" in romes["A1500"].get_text() and not romes["A1500"].select("a[href*=francetravail]")
+    assert not romes["M1899"].select("a[href*=francetravail]")  # not in the referential: no dead link
+    assert romes["M1805"].select("a[href*=francetravail]")
+    assert "Organisme dont l'export officiel ne donne pas le nom" in page.select_one("#preparation").get_text()
+    assert "l’interface" in page.select_one("#metier").get_text()  # a Windows-1252 apostrophe (U+0092) mended
+    orphan = BeautifulSoup((project / "site" / "fiches" / "rncp20002" / "index.html").read_text(), "html.parser")
+    assert "Certificateur Non renseigné" in " ".join(orphan.select_one("#essentiel").get_text(" ").split())
+    rs = BeautifulSoup((project / "site" / "fiches" / "rs5000" / "index.html").read_text(), "html.parser")
+    assert rs.select_one(".badge-niveau").get_text() == "Sans niveau de qualification" and not rs.select("#blocs")
+
+
+def test_strict_fails_on_the_editors_work_not_on_official_data(project, capsys):
+    assert main(["import", str(SHAPES), "--all", "--date", "2026-08-16", "--root", str(project)]) == 0
+    capsys.readouterr()
+    assert main(["check", "--strict", "--root", str(project), *TODAY]) == 0
+    err = capsys.readouterr().err
+    assert "rncp37674.yaml:28:11: warning (official data, as imported): rome[2].code: M1899 is not a code" in err
+    assert main(["check", "--strict", "--format", "github", "--root", str(project), *TODAY]) == 0
+    assert "::notice file=content/fiches/rncp37674.yaml,line=28" in capsys.readouterr().err
+    fiche = project / "content" / "fiches" / "rncp37674.yaml"
+    original = fiche.read_text(encoding="utf-8")
+    # the editor changes the official field that has a warning: it is now the editor's, and counts
+    fiche.write_text(original.replace("libelle: Code absent du référentiel", "libelle: Mon libellé"), encoding="utf-8")
+    assert main(["check", "--strict", "--root", str(project), *TODAY]) == 1
+    err = capsys.readouterr().err
+    assert "rncp37674.yaml:28:11: warning: rome[2].code: M1899" in err
+    assert "(--strict: warnings count as errors, except the 2 on official data as imported)" in err
+    # the school's own addition with a warning fails --strict in an imported fiche too
+    fiche.write_text(original + "lieux_preparation:\n  - organisme: Campus\n    code_postal: \"69002\"\n    commune: Marseille\n",
+                     encoding="utf-8")
+    assert main(["check", "--root", str(project), *TODAY]) == 0
+    assert main(["check", "--strict", "--root", str(project), *TODAY]) == 1
+    assert "lieux_preparation[0].code_postal" in capsys.readouterr().err
+    # re-importing gives the official value back, and its warning is official again
+    fiche.write_text(original.replace("libelle: Code absent du référentiel", "libelle: Mon libellé"), encoding="utf-8")
+    assert main(["import", str(SHAPES), "RNCP37674", "--date", "2026-08-16", "--root", str(project)]) == 0
+    assert main(["check", "--strict", "--root", str(project), *TODAY]) == 0
+
+
+def test_exit_codes_and_counts(project, capsys, tmp_path):
+    # a named fiche that is skipped (it has no title) fails the command; the others are written
+    assert main(["import", str(SHAPES), "RS5000", "RNCP20003", "--root", str(project)]) == 1
+    out, err = capsys.readouterr()
+    assert "RNCP20003: no title (INTITULE) in the export: skipped" in out
+    assert "2 fiche(s) read from" in out and "1 created, 0 updated, 0 unchanged, 1 skipped" in out
+    assert err == "not imported: RNCP20003 (see above)\n"
+    assert (project / "content" / "fiches" / "rs5000.yaml").exists()
+    # with --all, records the export cannot give are reported, not failed
+    assert main(["import", str(SHAPES), "--all", "--root", str(project)]) == 0
+    # a number that is not one is wrong usage of the command, said before anything is read
+    assert main(["import", str(SHAPES), "RNCP 12 x", "--root", str(project)]) == 1
+    assert capsys.readouterr().err.startswith("catalogue import: RNCP12X is not a fiche number")
+
+
+def test_a_school_file_that_fails_check_is_not_updated(project, sample, capsys):
+    assert main(["import", str(sample), "RNCP39568", "--root", str(project), "--date", "2026-08-16"]) == 0
+    fiche = project / "content" / "fiches" / "rncp39568.yaml"
+    broken = fiche.read_text(encoding="utf-8") + "lieux_preparation:\n  - organisme: Campus sans adresse\n"
+    fiche.write_text(broken, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(sample), "RNCP39568", "--root", str(project), "--date", "2026-09-01"]) == 1
+    out = capsys.readouterr().out
+    assert f"RNCP39568: {fiche} is not updated, because it does not pass `catalogue check`" in out
+    assert "`code_postal` is required for a place with an address" in out
+    assert fiche.read_text(encoding="utf-8") == broken
+
+
+def test_an_official_field_that_left_the_export_leaves_the_file(project, sample, tmp_path, capsys):
+    assert main(["import", str(sample), "RNCP39568", "--root", str(project), "--date", "2026-08-16"]) == 0
+    fiche = project / "content" / "fiches" / "rncp39568.yaml"
+    assert "formacodes:" in fiche.read_text(encoding="utf-8")
+    root = ElementTree.parse(sample).getroot()
+    for element in root.iter("FICHE"):
+        for codes in element.findall("FORMACODES"):
+            element.remove(codes)
+    later = tmp_path / "export_fiches_RNCP_V4_1_2026-09-01.xml"
+    ElementTree.ElementTree(root).write(later, encoding="utf-8", xml_declaration=True)
+    capsys.readouterr()
+    assert main(["import", str(later), "RNCP39568", "--root", str(project)]) == 0
+    assert f"updated {fiche} (formacodes, source_officielle)" in capsys.readouterr().out
+    assert "formacodes:" not in fiche.read_text(encoding="utf-8")
+    assert main(["check", "--root", str(project), *TODAY]) == 0

@@ -29,7 +29,8 @@ EXAMPLE_PAGES = [
     "page-qui-n-existe-pas/",
 ]
 FIXTURE_PAGES = ["", "page/2/", "fiches/rncp30001/", "fiches/rncp20001/", "fiches/rs1234/",
-                 "fiches/rncp30001/blocs/rncp30001bc01/", "niveaux/sans-niveau/"]
+                 "fiches/rncp30001/blocs/rncp30001bc01/", "niveaux/sans-niveau/",
+                 "fiches/rncp40005/", "fiches/rncp40005/organismes/"]  # long content folded; a list of bodies
 
 
 def test_vnu_finds_no_error_on_any_page(example_site, fixture_site):
@@ -62,11 +63,13 @@ def _axe(page, url: str) -> None:
     assert page.console_errors == expected
 
 
-@pytest.mark.parametrize("path", EXAMPLE_PAGES[:-1] + ["fiches/rncp16959/blocs/rncp16959bc01/"])
-def test_usable_at_320_px(browser, example_url, path):
+@pytest.mark.parametrize("path", EXAMPLE_PAGES[:-1] + ["fiches/rncp16959/blocs/rncp16959bc01/", "fixture:fiches/rncp40005/",
+                                  "fixture:fiches/rncp40005/organismes/"])
+def test_usable_at_320_px(browser, example_url, fixture_url, path):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
-    page.goto(example_url + BASE_PATH + path)
+    origin = fixture_url if path.startswith("fixture:") else example_url
+    page.goto(origin + BASE_PATH + path.removeprefix("fixture:"))
     width = page.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 320, f"{path} is {width}px wide at a 320px viewport"

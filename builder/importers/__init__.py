@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import BuildError
+from ..parallel import fork_map
 from . import files
 from .repair import Note, repair
 from .sources import ImportFileError, elements, members
@@ -132,54 +133,104 @@ def import_fiches(export: Path, content: Path, numeros: Iterable[str], everythin
     if not wanted and not everything:
         raise BuildError("name the fiches to import (RNCP35809 …), or --all")
     stamp = export_date(export, date)
-    folder = content / "fiches"
-    staging = files.Staging(folder)
-    summary = Summary()
-    seen: set[str] = set()
-    done: dict[str, str] = {}  # number -> what was done with its file
+    run = Run(content / "fiches", files.Staging(content / "fiches"), stamp, dry_run, wanted, out)
     try:
+        batch: list[dict[str, Any]] = []
         for data in records(export, None if everything else wanted):
-            if not everything and data.get("numero") not in wanted:
-                continue
-            summary.read += 1
-            data["source_officielle"] = {"nom": SOURCE, "date_export": stamp}
-            fiche, notes = repair(data)
-            outcome = None
-            if fiche is not None:
-                again = done.get(fiche.numero)
-                if again is not None:
-                    notes.append(Note(fiche.numero, "", "corrected", "listed twice in the export: the later record is kept"))
-                    summary.actions[again] -= 1  # one file, counted once
-                seen.add(fiche.numero)
-                outcome, more = write(folder, staging, data, fiche, dry_run)
+            if everything or data.get("numero") in wanted:
+                batch.append(data)
+            if len(batch) >= BATCH:
+                run.batch(batch)
+                batch = []
+        run.batch(batch)
+        run.summary.missing = sorted(wanted - set(run.done) - set(run.summary.skipped_asked))
+        if run.summary.missing:
+            raise BuildError(f"not in this export: {', '.join(run.summary.missing)}")
+        if not dry_run:
+            run.staging.commit()
+    except BaseException:
+        run.staging.abort()
+        raise
+    return run.summary
+
+
+BATCH = 512  # records read before they are repaired, written and checked, on all cores
+PARALLEL_FROM = 64  # records of a batch; fewer are done in this process
+
+
+@dataclass
+class Run:
+    """One import: the fiches done so far, and what is printed of them, in the export's order."""
+
+    folder: Path
+    staging: files.Staging
+    stamp: str
+    dry_run: bool
+    wanted: set[str]
+    out: TextIO
+    summary: Summary = field(default_factory=Summary)
+    done: dict[str, str] = field(default_factory=dict)  # number -> what was done with its file
+
+    def one(self, data: dict[str, Any]) -> tuple[Outcome | None, list[Note], Path | None]:
+        """Repair, render, check and stage one record (in a worker, or here)."""
+        data["source_officielle"] = {"nom": SOURCE, "date_export": self.stamp}
+        fiche, notes = repair(data)
+        if fiche is None:
+            return None, notes, None
+        outcome, more, staged = write(self.folder, self.staging, data, fiche, self.dry_run)
+        return outcome, notes + more, staged
+
+    def batch(self, batch: list[dict[str, Any]]) -> None:
+        """The records of a batch, on all cores; a number seen before is done after the others,
+        here, so that its later record is merged into the file of the first."""
+        first: list[int] = []
+        later: list[int] = []
+        numbers = set(self.done)
+        for i, data in enumerate(batch):
+            (later if data.get("numero") in numbers else first).append(i)
+            numbers.add(data.get("numero"))
+        if len(first) >= PARALLEL_FROM:
+            from ..geo import gazetteer
+            from ..lint import _french_words
+
+            gazetteer()  # loaded once, before the workers are forked: they share them
+            _french_words()
+        results: dict[int, tuple[Outcome | None, list[Note], Path | None]] = {}
+        for chunk in fork_map(lambda j: self.one(batch[first[j]]), len(first), chunk=16, minimum=PARALLEL_FROM):
+            results.update((first[j], result) for j, result in chunk)
+        for i in sorted(first + later):
+            if i in later:
+                results[i] = self.one(batch[i])
+            self.report(batch[i], *results[i])
+
+    def report(self, data: dict[str, Any], outcome: Outcome | None, notes: list[Note], staged: Path | None) -> None:
+        if outcome is not None:
+            if staged is not None:
+                self.staging.staged[staged.name] = staged
+            again = self.done.get(outcome.numero)
+            if again is not None:
+                notes.append(Note(outcome.numero, "", "corrected", "listed twice in the export: the later record is kept"))
+                self.summary.actions[again] -= 1  # one file, counted once
                 if again == "created" and outcome.action in ("updated", "unchanged"):
                     outcome.action = "created"
-                done[fiche.numero] = outcome.action
-                notes += more
-            summary.count(notes)
-            for note in notes:
-                print(note.format(), file=out)
-            if outcome is None:
-                outcome = Outcome(data.get("numero") or "", None, "skipped")
-            summary.actions[outcome.action] += 1
-            if outcome.action == "skipped" and outcome.numero in wanted:
-                summary.skipped_asked.append(outcome.numero)
-            if outcome.path is not None:
-                verb = {"created": "would create", "updated": "would update"}.get(outcome.action, outcome.action) if dry_run else outcome.action
-                detail = f" ({', '.join(outcome.changed)})" if outcome.action == "updated" else ""
-                print(f"{verb} {outcome.path}{detail}", file=out)
-        summary.missing = sorted(wanted - seen - set(summary.skipped_asked))
-        if summary.missing:
-            raise BuildError(f"not in this export: {', '.join(summary.missing)}")
-        if not dry_run:
-            staging.commit()
-    except BaseException:
-        staging.abort()
-        raise
-    return summary
+            self.done[outcome.numero] = outcome.action
+        self.summary.read += 1
+        self.summary.count(notes)
+        for note in notes:
+            print(note.format(), file=self.out)
+        if outcome is None:
+            outcome = Outcome(data.get("numero") or "", None, "skipped")
+        self.summary.actions[outcome.action] += 1
+        if outcome.action == "skipped" and outcome.numero in self.wanted:
+            self.summary.skipped_asked.append(outcome.numero)
+        if outcome.path is not None:
+            verb = {"created": "would create", "updated": "would update"}.get(outcome.action, outcome.action) if self.dry_run else outcome.action
+            detail = f" ({', '.join(outcome.changed)})" if outcome.action == "updated" else ""
+            print(f"{verb} {outcome.path}{detail}", file=self.out)
 
 
-def write(folder: Path, staging: files.Staging, data: dict[str, Any], fiche: Any, dry_run: bool) -> tuple[Outcome, list[Note]]:
+def write(folder: Path, staging: files.Staging, data: dict[str, Any], fiche: Any,
+          dry_run: bool) -> tuple[Outcome, list[Note], Path | None]:
     """Render (or merge), check, and stage one fiche."""
     numero = fiche.numero
     name = f"{numero.lower()}.yaml"
@@ -200,19 +251,18 @@ def write(folder: Path, staging: files.Staging, data: dict[str, Any], fiche: Any
         if problem or old is None or old.fiche is None:
             return Outcome(numero, target, "skipped"), [Note(numero, "", "skipped", (
                 f"{target} is not updated, because it does not pass `catalogue check` ({problem}); "
-                "correct it, then import again"))]
+                "correct it, then import again"))], None
         if files.official_view(old.fiche) == files.official_view(_fiche_of(data)):
-            return Outcome(numero, target, "unchanged"), []
+            return Outcome(numero, target, "unchanged"), [], None
         text, changed = files.merge(raw.decode("utf-8"), data)
         action = "updated"
     checked = files.check(text, name)
     problem = files.first_error(checked)
     if problem or checked.fiche is None or files.fingerprints(checked.fiche) != data["source_officielle"]["empreintes"]:
         why = problem or "its official fields would not read back as imported"
-        return Outcome(numero, target, "skipped"), [Note(numero, "", "skipped", f"the file would not pass `catalogue check`: {why}")]
-    if not dry_run:
-        staging.put(name, text)
-    return Outcome(numero, target, action, changed), []
+        return Outcome(numero, target, "skipped"), [Note(numero, "", "skipped", f"the file would not pass `catalogue check`: {why}")], None
+    staged = None if dry_run else staging.put(name, text)
+    return Outcome(numero, target, action, changed), [], staged
 
 
 def _fiche_of(data: dict[str, Any]) -> Any:

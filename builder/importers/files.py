@@ -118,15 +118,22 @@ def emit(data: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+@cache
+def _fields(model: type[BaseModel]) -> dict[str, tuple[int, type[BaseModel] | None]]:
+    """Each field of a model: its rank, and the model of its items or group."""
+    return {name: (i, model_of(field.annotation)) for i, (name, field) in enumerate(model.model_fields.items())}
+
+
 def ordered(value: Any, model: type[BaseModel] | None = Fiche) -> Any:
     """Keys in the model's order, at every level (the order of the guide and the schema)."""
     if isinstance(value, list):
         return [ordered(item, model) for item in value]
     if not isinstance(value, dict) or model is None:
         return value
-    rank = {name: i for i, name in enumerate(model.model_fields)}
-    keys = sorted(value, key=lambda k: (rank.get(k, len(rank)), str(k)))
-    return {k: ordered(value[k], model_of(model.model_fields[k].annotation) if k in model.model_fields else None) for k in keys}
+    fields = _fields(model)
+    last = (len(fields), None)
+    keys = sorted(value, key=lambda k: (fields.get(k, last)[0], str(k)))
+    return {k: ordered(value[k], fields.get(k, last)[1]) for k in keys}
 
 
 # -- the check every written file passes -------------------------------------------------------
@@ -236,11 +243,13 @@ class Staging:
                 shutil.rmtree(stale, ignore_errors=True)
         self.area = self.folder / f".import-{os.getpid()}"
 
-    def put(self, name: str, text: str) -> None:
+    def put(self, name: str, text: str) -> Path:
+        """Stage a file (from a worker too: the caller records what it returns in `staged`)."""
         self.area.mkdir(parents=True, exist_ok=True)
         target = self.area / name
         target.write_text(text, encoding="utf-8")
         self.staged[name] = target
+        return target
 
     def commit(self) -> None:
         for name, staged in self.staged.items():
