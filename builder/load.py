@@ -311,22 +311,19 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
     return Problem(path, line, column, "", f"invalid YAML: {problem}{context}{hint}")
 
 
+def too_big(size: int, shown_as: str) -> list[Problem]:
+    """A fiche file is at most MAX_BYTES: more is not a fiche (and would slow every build)."""
+    if size <= MAX_BYTES:
+        return []
+    return [Problem(shown_as, 0, 0, "", f"the file is {size:,} bytes, more than the {MAX_BYTES:,} allowed; "
+                    "is it really a fiche? split or shorten it")]
+
+
 def read_bytes(file: Path, shown_as: str) -> tuple[bytes | None, list[Problem]]:
     """A file's bytes, unless it is too big or unreadable."""
     try:
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            return None, [
-                Problem(
-                    shown_as,
-                    0,
-                    0,
-                    "",
-                    f"the file is {size:,} bytes, more than the {MAX_BYTES:,} allowed; "
-                    "is it really a fiche? split or shorten it",
-                )
-            ]
-        return file.read_bytes(), []
+        big = too_big(file.stat().st_size, shown_as)
+        return (None, big) if big else (file.read_bytes(), [])
     except OSError as exc:
         return None, [Problem(shown_as, 0, 0, "", f"cannot read the file: {exc.strerror}")]
 

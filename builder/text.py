@@ -39,6 +39,8 @@ def plier(text: str, limite: int = LIMITE_TEXTE) -> tuple[str, str]:
     """Split Markdown after about `limite` characters, between two blocks or two items of a
     list, so that a long text opens with its beginning and keeps the rest one click away.
     The second part is "" when the text is short, or when what would be folded is short."""
+    if limite <= 0:  # all of it one click away
+        return "", text
     if len(text) <= limite * 1.3:
         return text, ""
     lines = text.split("\n")

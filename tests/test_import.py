@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -271,3 +272,17 @@ def test_an_official_field_that_left_the_export_leaves_the_file(project, sample,
     assert f"updated {fiche} (formacodes, source_officielle)" in capsys.readouterr().out
     assert "formacodes:" not in fiche.read_text(encoding="utf-8")
     assert main(["check", "--root", str(project), *TODAY]) == 0
+
+
+def test_a_record_too_big_for_a_fiche_file_is_skipped_with_its_reason(project, sample, tmp_path, capsys):
+    root = ElementTree.parse(sample).getroot()
+    fiche = root.findall("FICHE")[0]
+    fiche.find("ACTIVITES_VISEES").text = "Une activité très longue.  " * 60_000
+    big = tmp_path / "export_fiches_RNCP_V4_1_2026-08-16.xml"
+    ElementTree.ElementTree(root).write(big, encoding="utf-8", xml_declaration=True)
+    assert main(["import", str(big), "--all", "--root", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"RNCP35809: the file would not pass `catalogue check`: content/fiches/rncp35809.yaml: "
+                     r"the file is [\d,]+ bytes, more than the 1,048,576 allowed", out)
+    assert "1 created, 0 updated, 0 unchanged, 1 skipped" in out
+    assert sorted(p.name for p in (project / "content" / "fiches").iterdir()) == ["rncp39568.yaml"]

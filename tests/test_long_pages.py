@@ -62,6 +62,13 @@ def titre_professionnel(tmp_path_factory) -> Path:
         ElementTree.SubElement(p, "HABILITATION_PARTENAIRE").text = rng.choice(
             ["HABILITATION_ORGA_FORM"] * 8 + ["HABILITATION_FORMER", "HABILITATION_ORGANISER"])
         ElementTree.SubElement(p, "ETAT_HABILITATION").text = rng.choice(["Actif"] * 9 + ["Supprimé"])
+    blocs = fiche.find("BLOCS_COMPETENCES")  # and 60 more blocs, each with a long list of competences
+    for i in range(20, 80):
+        bloc = ElementTree.SubElement(blocs, "BLOC_COMPETENCES")
+        ElementTree.SubElement(bloc, "CODE").text = f"RNCP39568BC{i:02d}"
+        ElementTree.SubElement(bloc, "LIBELLE").text = f"Bloc optionnel {i} : conduire un projet de transformation"
+        ElementTree.SubElement(bloc, "LISTE_COMPETENCES").text = "  ".join(
+            f"- Compétence {j} du bloc {i} : analyser une situation et proposer une solution argumentée" for j in range(15))
     export = project / "export_fiches_RNCP_V4_1_2026-08-16.xml"
     ElementTree.ElementTree(root).write(export, encoding="utf-8", xml_declaration=True)
     assert main(["import", str(export), "RNCP39568", "--root", str(project)]) == 0
@@ -114,6 +121,10 @@ def test_a_fiche_page_with_hundreds_of_bodies_stays_readable(browser, titre_prof
     for url in _serve(titre_professionnel):
         found = heights(browser, url, ["fiches/rncp39568/", "fiches/rncp39568/organismes/"])
     assert found["fiches/rncp39568/"] <= MAX_HEIGHT, found
+    page = soup(titre_professionnel, "fiches/rncp39568")
+    assert len(page.select("h3.bloc-titre")) == 66  # the 6 real blocs and 60 more: all on the page, competences one click away
+    assert "Compétence 14 du bloc 79" in text(page.select_one("#blocs"))
+    print(f"\nheights with 347 bodies and 66 blocs at 1,280 px: {found}")
 
 
 def test_every_fiche_page_of_both_sites_is_within_the_height(browser, example_site, example_url, fixture_site, fixture_url, capsys):

@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..catalogue import Checked, check_document
-from ..load import _INT, _FLOAT, read_text
+from ..load import _INT, _FLOAT, read_text, too_big
 from ..model import Fiche
 from ..provenance import empreintes
 from ..validate import model_of
@@ -139,8 +139,12 @@ def ordered(value: Any, model: type[BaseModel] | None = Fiche) -> Any:
 # -- the check every written file passes -------------------------------------------------------
 
 def check(text: str, name: str) -> Checked:
-    """The file as `catalogue check` reads it (the same reader, model, rules and lint)."""
-    document, problems = read_text(text.encode("utf-8"), f"content/fiches/{name}")
+    """The file as `catalogue check` reads it (the same size limit, reader, model, rules and lint)."""
+    raw, shown = text.encode("utf-8"), f"content/fiches/{name}"
+    big = too_big(len(raw), shown)
+    if big:
+        return Checked(None, big)
+    document, problems = read_text(raw, shown)
     return check_document(document, problems, name)
 
 

@@ -10,6 +10,7 @@ message. A record without a number or a title is skipped whole.
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -317,13 +318,13 @@ def _droppable(loc: Loc) -> Loc | None:
         field = model.model_fields.get(part) if model is not None else None
         if field is None:  # a pydantic detail of the type (or a dict key): the field above decides
             break
-        optional = not field.is_required() or "list" in str(field.annotation).lower()
+        optional = not field.is_required() or typing.get_origin(field.annotation) is list  # a list can be emptied
         walked.append((prefix, optional))
         model = model_of(field.annotation)
     for prefix, can_go in reversed(walked):
-        if can_go and prefix not in (("numero",), ("intitule",)):
+        if can_go:
             return prefix
-    return None
+    return None  # `numero`, `intitule`: only the whole record could go
 
 
 def _remove(data: Any, loc: Loc) -> Any:

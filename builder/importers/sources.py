@@ -60,13 +60,13 @@ class _Replay:
         self.head, self.rest = head, rest
 
     def read(self, size: int = -1) -> bytes:
-        if self.head:
-            if size < 0 or size >= len(self.head):
-                out, self.head = self.head, b""
-                return out + (self.rest.read(size - len(out)) if size > len(out) else b"")
+        if not self.head:
+            return self.rest.read(size)
+        if 0 <= size < len(self.head):
             out, self.head = self.head[:size], self.head[size:]
             return out
-        return self.rest.read(size)
+        out, self.head = self.head, b""
+        return out + self.rest.read(-1 if size < 0 else size - len(out))
 
 
 _NAME = re.compile(r"<([A-Za-z_][\w.:-]*)")
