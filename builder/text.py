@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -34,30 +35,34 @@ def markdown(text: str) -> Markup:
 LIMITE_TEXTE = 1200  # characters of a text shown before "Lire la suite"
 
 
+_BLOCK_START = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?: |$)")  # a top-level list item
+_FENCE = re.compile(r"\s{0,3}(```|~~~)")
+
+
 @lru_cache(maxsize=4096)
 def plier(text: str, limite: int = LIMITE_TEXTE) -> tuple[str, str]:
-    """Split Markdown after about `limite` characters, between two blocks or two items of a
-    list, so that a long text opens with its beginning and keeps the rest one click away.
+    """Split Markdown after about `limite` characters, between two blocks (after a blank line) or
+    two items of a top-level list, never inside a fenced block, so that a long text opens with
+    its beginning and keeps the rest one click away. One long paragraph is cut after a sentence.
     The second part is "" when the text is short, or when what would be folded is short."""
     if limite <= 0:  # all of it one click away
         return "", text
     if len(text) <= limite * 1.3:
         return text, ""
     lines = text.split("\n")
-    tokens = _md.parse(text)
-    if [t.type for t in tokens if t.level == 0 and t.nesting == 1] == ["paragraph_open"]:  # one long paragraph
+    shown, fenced, blank = 0, False, False
+    for i, line in enumerate(lines):
+        if i and not fenced and shown >= limite and (blank or _BLOCK_START.match(line)) and line.strip():
+            first, rest = "\n".join(lines[:i]).rstrip(), "\n".join(lines[i:]).strip()
+            return (first, rest) if len(rest) >= limite * 0.3 else (text, "")
+        if _FENCE.match(line):
+            fenced = not fenced
+        blank = not line.strip()
+        shown += len(line) + 1
+    if "\n" not in text.strip():  # one long paragraph: cut after a sentence
         end = text.find(". ", limite)
         if 0 < end and len(text) - end >= limite * 0.3:
             return text[: end + 1], text[end + 2 :]
-        return text, ""
-    starts = sorted({token.map[0] for token in tokens
-                     if token.map and token.map[0] > 0 and (token.level == 0 or (token.level == 1 and token.type == "list_item_open"))})
-    shown = 0
-    for start in starts:
-        shown = len("\n".join(lines[:start]))
-        if shown >= limite:
-            first, rest = "\n".join(lines[:start]).rstrip(), "\n".join(lines[start:]).strip()
-            return (first, rest) if len(rest) >= limite * 0.3 else (text, "")
     return text, ""
 
 
