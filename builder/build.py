@@ -9,6 +9,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from .search import Index, index_site
 from .session import Last, Session, shown_elsewhere, update_in_place
 from .settings import Site, read_site
 from .urls import INDEXED_PAGES, SEARCH_BUNDLE, Urls, normalise_base_path
+from . import proximite
 from .write import Output, StaleSite
 
 
@@ -142,7 +144,7 @@ def _build(config: Config, inputs: str, key: str, files: dict[str, str], output:
     steps.done("render and write")
     copy_assets(output, config, site, urls, template_dirs)
     steps.done("copy assets")
-    index, stale = update_index(output, progress, index_later)
+    index, stale = update_index(output, progress, index_later, proximite.writer(catalogue, urls))
     steps.done("index for search")
     kept, new = output.keep_unchanged()
     steps.done("keep unchanged files")
@@ -200,7 +202,7 @@ def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str],
     steps.done("plan pages")
     render_pages(last.env, todo, {"site": last.site, "catalogue": last.catalogue, "urls": last.urls}, output, progress)
     steps.done("render and write")
-    index, stale = update_index(output, progress, index_later)
+    index, stale = update_index(output, progress, index_later, proximite.writer(last.catalogue, last.urls))
     steps.done("index for search")
     problems = last.problems_with({s: c.problems for (c, _), s in zip(checked, shown)})
     signatures = {**last.manifest.signatures, **{page.path: page.signature for page in todo}}
@@ -279,9 +281,11 @@ def copy_assets(output: Output, config: Config, site: Site, urls: Urls, template
 _INDEXED = re.compile(re.escape(INDEXED_PAGES).replace(r"\*", "[^/]*"))  # as Pagefind reads the glob
 
 
-def update_index(output: Output, progress: Progress, later: bool = False) -> tuple[Index | None, bool]:
+def update_index(output: Output, progress: Progress, later: bool = False,
+                 extra: Callable[[Path], dict[str, bytes]] | None = None) -> tuple[Index | None, bool]:
     """Index the fiche pages for search, unless none of them changed (or `later`: then the
-    previous index is kept, and the result says it is stale)."""
+    previous index is kept, and the result says it is stale). `extra` gives files to add to the
+    bundle once it is written (the places for search near me, which need its ids)."""
     indexed = [path for path in output.hashes if _INDEXED.fullmatch(path)]
     previous = output.previous
     if previous is not None:
@@ -292,13 +296,13 @@ def update_index(output: Output, progress: Progress, later: bool = False) -> tup
                 if path.startswith(SEARCH_BUNDLE):
                     output.keep(path)
             return previous.index, not unchanged or previous.index_stale  # type: ignore[return-value]
-    return _index(output, progress, indexed), False
+    return _index(output, progress, indexed, extra), False
 
 
-def _index(output: Output, progress: Progress, indexed: list[str]) -> Index:
+def _index(output: Output, progress: Progress, indexed: list[str], extra: Callable[[Path], dict[str, bytes]] | None) -> Index:
     progress.start("indexing for search", 0)
     if not output.delta:
-        index = index_site(output.staging)
+        index = index_site(output.staging, extra)
         for file in sorted((output.staging / SEARCH_BUNDLE).rglob("*")):
             if file.is_file():
                 output.record(file.relative_to(output.staging).as_posix(), digest(file.read_bytes()), True)
@@ -310,7 +314,7 @@ def _index(output: Output, progress: Progress, indexed: list[str]) -> Index:
             source = output.staging / path if path in output.changed else output.out / path
             (view / path).parent.mkdir(parents=True, exist_ok=True)
             os.link(source, view / path)
-        index = index_site(view)
+        index = index_site(view, extra)
         for file in sorted((view / SEARCH_BUNDLE).rglob("*")):
             if file.is_file():
                 output.write(file.relative_to(view).as_posix(), file.read_bytes())

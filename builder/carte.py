@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -84,7 +84,7 @@ def departement(place: Place) -> Departement | None:
 def _locate(lieu: Lieu) -> Localisation:
     if lieu.a_distance and lieu.lat is None:
         return Localisation(None)
-    return localiser(lieu.code_postal, lieu.commune, lieu.lat, lieu.lon)
+    return localiser(lieu.code_postal, lieu.commune, lieu.lat, lieu.lon, lieu.code_insee)
 
 
 @dataclass
@@ -145,18 +145,88 @@ def dessiner(points: list[Point], encarts: Iterable[str] = ()) -> Carte:
     by_name = {p.nom: p for p in panels}
     for point in points:
         panel = by_name.get(territoire(point.lat, point.lon) or "")
-        if panel is None:
-            continue  # outside what the map draws (checked and warned about before)
-        x, y = _projection(panel)(point.lon, point.lat)
-        near = next((m for m in panel.marqueurs if m.forme == point.forme and math.dist((m.x, m.y), (x, y)) < 8), None)
-        if near:  # towns a few pixels apart (Paris, Montreuil, Vincennes): one marker
-            near.libelle += " ; " + point.libelle
-        else:
-            size = 5.5 if point.forme == "cercle" else 7
-            panel.marqueurs.append(Marqueur(round(x, 1), round(y, 1), size, point.libelle, point.lien, point.forme))
+        if panel is not None:  # else outside what the map draws (checked and warned about before)
+            _marquer(panel, _projection(panel), point)
     for panel in panels:  # certification squares first, preparation circles drawn over them
         panel.marqueurs.sort(key=lambda m: m.forme != "carre")
     return Carte(LARGEUR, HAUTEUR_METROPOLE + 6 + HAUTEUR_ENCART, panels)
+
+
+def _marquer(panel: Panneau, project: Callable[[float, float], tuple[float, float]], point: Point) -> None:
+    x, y = project(point.lon, point.lat)
+    near = next((m for m in panel.marqueurs if m.forme == point.forme and math.dist((m.x, m.y), (x, y)) < 8), None)
+    if near:  # towns a few pixels apart (Paris, Montreuil, Vincennes): one marker
+        near.libelle += " ; " + point.libelle
+    else:
+        size = 5.5 if point.forme == "cercle" else 7
+        panel.marqueurs.append(Marqueur(round(x, 1), round(y, 1), size, point.libelle, point.lien, point.forme))
+
+
+@cache
+def _zone_bounds(codes: tuple[str, ...]) -> tuple[float, float, float, float]:
+    """The box of the communes of some départements, with a margin."""
+    from .geo import gazetteer
+
+    points = [(c.lon, c.lat) for c in gazetteer().communes if c.departement in codes]
+    lon0, lat0 = min(p[0] for p in points), min(p[1] for p in points)
+    lon1, lat1 = max(p[0] for p in points), max(p[1] for p in points)
+    mx, my = max(0.08, (lon1 - lon0) * 0.08), max(0.06, (lat1 - lat0) * 0.08)
+    return lon0 - mx, lat0 - my, lon1 + mx, lat1 + my
+
+
+def dessiner_zone(points: list[Point], codes: tuple[str, ...]) -> Carte:
+    """A map zoomed on some départements (a région, a département): its territory's outline,
+    cut by the frame, and the markers inside."""
+    from .geo import territoire
+
+    bounds = _zone_bounds(codes)
+    name = territoire((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) or "metropole"
+    panel = Panneau(name, None, 0, 0, LARGEUR, HAUTEUR_METROPOLE, "")
+    project = _projection(panel, bounds)
+    panel.chemin = _outline_zone(name, bounds)
+    for point in points:
+        x, y = project(point.lon, point.lat)
+        if 0 <= x <= LARGEUR and 0 <= y <= HAUTEUR_METROPOLE:
+            _marquer(panel, project, point)
+    return Carte(LARGEUR, HAUTEUR_METROPOLE, [panel])
+
+
+@cache
+def _outline_zone(name: str, bounds: tuple[float, float, float, float]) -> str:
+    """The territory's outline in a zoomed panel, cut to the frame (a little beyond it), so that
+    the path holds only what is seen."""
+    project = _projection(Panneau(name, None, 0, 0, LARGEUR, HAUTEUR_METROPOLE, ""), bounds)
+    rings = [_clip([project(lon, lat) for lon, lat in ring], -10, -10, LARGEUR + 10, HAUTEUR_METROPOLE + 10)
+             for ring in contours()[name]]
+    return " ".join("M" + " L".join(f"{px:.1f},{py:.1f}" for px, py in ring) + " Z" for ring in rings if len(ring) > 2)
+
+
+def _clip(ring: list[tuple[float, float]], x0: float, y0: float, x1: float, y1: float) -> list[tuple[float, float]]:
+    """A polygon cut to a rectangle (Sutherland–Hodgman)."""
+    def cut(points, inside, cross):
+        out = []
+        for i, current in enumerate(points):
+            previous = points[i - 1]
+            if inside(current):
+                if not inside(previous):
+                    out.append(cross(previous, current))
+                out.append(current)
+            elif inside(previous):
+                out.append(cross(previous, current))
+        return out
+
+    def at_x(x):
+        return lambda p, q: (x, p[1] + (q[1] - p[1]) * (x - p[0]) / (q[0] - p[0]))
+
+    def at_y(y):
+        return lambda p, q: (p[0] + (q[0] - p[0]) * (y - p[1]) / (q[1] - p[1]), y)
+
+    for inside, cross in ((lambda p: p[0] >= x0, at_x(x0)), (lambda p: p[0] <= x1, at_x(x1)),
+                          (lambda p: p[1] >= y0, at_y(y0)), (lambda p: p[1] <= y1, at_y(y1))):
+        if not ring:
+            break
+        ring = cut(ring, inside, cross)
+    return ring
 
 
 def _panel(name: str, title: str | None, x: float, y: float, width: float, height: float) -> Panneau:
@@ -181,10 +251,10 @@ def _bounds(name: str) -> tuple[float, float, float, float]:
     return (min(p[0] for p in points), min(p[1] for p in points), max(p[0] for p in points), max(p[1] for p in points))
 
 
-def _projection(panel: Panneau):
+def _projection(panel: Panneau, bounds: tuple[float, float, float, float] | None = None):
     """Equirectangular, scaled by the cosine of the middle latitude, fitted and centred in the
-    panel (its title, for insets, takes the top 14 units)."""
-    lon0, lat0, lon1, lat1 = _bounds(panel.nom)
+    panel (its title, for insets, takes the top 14 units); `bounds`, a zone of the territory."""
+    lon0, lat0, lon1, lat1 = bounds or _bounds(panel.nom)
     top = 14 if panel.titre else 0
     cos = math.cos(math.radians((lat0 + lat1) / 2))
     inner_w, inner_h = panel.largeur - 2 * MARGE, panel.hauteur - 2 * MARGE - top
@@ -219,34 +289,100 @@ def _pluriel(n: int) -> str:
     return f"{n} lieu{'x' if n > 1 else ''} de préparation"
 
 
-def carte_fiche(fiche: Fiche) -> Carte:
+PAR_COMMUNE_JUSQUA = 40  # markers, one per town; past that, one per département
+
+
+def _par_departement(located: list[tuple[Place, str]], nature: str, forme: str,
+                     lien_de: Callable[[Departement], str]) -> list[Point]:
+    """One marker per département, at the mean position of its places, counting them."""
+    groups: dict[str, tuple[Departement, list[Place]]] = {}
+    for place, _ in located:
+        where = departement(place)
+        if where is not None:
+            groups.setdefault(where.code, (where, []))[1].append(place)
+    points = []
+    for where, group in groups.values():
+        lat = sum(p.position.lat for p in group) / len(group)
+        lon = sum(p.position.lon for p in group) / len(group)
+        n = len(group)
+        points.append(Point(lat, lon, f"{where.nom} : {n} lieu{'x' if n > 1 else ''} {nature}", lien_de(where), forme))
+    return points
+
+
+def carte_fiche(fiche: Fiche, urls=None) -> Carte:
     """The map of a fiche's places: circles for preparation, squares for certification; each
-    marker leads to the town's first place in the lists beside the map."""
+    marker leads to the town's places in the lists beside the map, or on the list's own pages.
+    Past 40 towns, one marker per département."""
+    from .lieux import ancre_page, lieux
+
     preparation, certification = places(fiche)
+    grouped = lieux(fiche)
+
+    def lien(place: Place) -> str:
+        if urls is None or not grouped.pages or place.lieu not in fiche.lieux_preparation:
+            return "#" + place.ancre
+        return urls.href(urls.lieux(fiche, ancre_page(fiche, place))) + "#" + place.ancre
+
+    def lien_departement(where: Departement) -> str:
+        groupe = next(g for g in grouped.groupes if g.departement is where)
+        return urls.href(urls.lieux(fiche, groupe.page)) + "#" + groupe.ancre if urls and grouped.pages else "#preparation"
+
     points = []
     for located, forme, nature in ((certification, "carre", "de certification"), (preparation, "cercle", "de préparation")):
-        pairs = [(p, "#" + p.ancre) for p in located if p.position and not p.lieu.a_distance]
-        for first, group, lien in grouper_par_commune(pairs):
+        pairs = [(p, lien(p)) for p in located if p.position and not p.lieu.a_distance]
+        towns = grouper_par_commune(pairs)
+        if forme == "cercle" and len(towns) > PAR_COMMUNE_JUSQUA:
+            points += _par_departement(pairs, nature, forme, lien_departement)
+            continue
+        for first, group, link in towns:
             n = len(group)
             points.append(Point(first.position.lat, first.position.lon,
-                                f"{nom_de_commune(first)} : {n} lieu{'x' if n > 1 else ''} {nature}", lien, forme))
+                                f"{nom_de_commune(first)} : {n} lieu{'x' if n > 1 else ''} {nature}", link, forme))
     encarts = [name for name, accessible in (("nouvelle-caledonie", fiche.accessible_nouvelle_caledonie),
                                              ("polynesie", fiche.accessible_polynesie_francaise)) if accessible]
     return dessiner(points, encarts)
 
 
 def carte_nationale(fiches: Iterable[Fiche], urls) -> Carte:
-    """Every preparation place of the catalogue, one marker per town, leading to its région's page."""
+    """Every preparation place of the catalogue: one marker per town leading to its région's
+    page; past 40 towns, one per département, leading to its page (a national catalogue has
+    thousands of towns: the map keeps about a hundred markers)."""
     located = []
     for fiche in fiches:
         for place in places(fiche)[0]:
             if place.position and not place.lieu.a_distance and (where := departement(place)):
                 located.append((place, where.region))
+    towns = grouper_par_commune(located)
+    if len(towns) > PAR_COMMUNE_JUSQUA:
+        return dessiner(_par_departement(located, "de préparation", "cercle",
+                                         lambda d: urls.href(urls.departement(d.code, d.nom))))
     points = []
-    for first, group, region in grouper_par_commune(located):
+    for first, group, region in towns:
         points.append(Point(first.position.lat, first.position.lon,
                             f"{nom_de_commune(first)} : {_pluriel(len(group))} ({region})", urls.href(urls.region(region))))
     return dessiner(points)
+
+
+def carte_zone(fiches: Iterable[Fiche], codes: Iterable[str], urls) -> Carte:
+    """The map of a région or a département page, zoomed on it: the places there of every
+    fiche, one marker per town, leading to its département's page."""
+    codes = tuple(sorted(codes))
+    located = []
+    for fiche in sorted(fiches, key=lambda f: f.numero):  # whatever their titles: see `lieux par numero`
+        for place in places(fiche)[0]:
+            if place.position and not place.lieu.a_distance and (where := departement(place)) and where.code in codes:
+                located.append((place, urls.href(urls.departement(where.code, where.nom))))
+    points = [Point(first.position.lat, first.position.lon, f"{nom_de_commune(first)} : {_pluriel(len(group))}", lien)
+              for first, group, lien in grouper_par_commune(located)]
+    return dessiner_zone(points, codes)
+
+
+def carte_region(term, urls) -> Carte:
+    return carte_zone(term.fiches, [d.code for d in departements().values() if d.region == term.libelle], urls)
+
+
+def carte_departement(term, urls) -> Carte:
+    return carte_zone(term.fiches, [term.code], urls)
 
 
 # -- open data -------------------------------------------------------------------------

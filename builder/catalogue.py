@@ -16,6 +16,7 @@ from .parallel import fork_map
 from .cache import ContentCache, digest, file_hash
 from .load import Document, read_bytes, read_text
 from .carte import Place, forget_places, places
+from .lieux import forget as forget_lieux
 from .model import Bloc, Fiche
 from .provenance import mark_official
 from .rules import check_fiche
@@ -116,6 +117,7 @@ def read_catalogue(
         return None, problems
     ordered = sorted((c.fiche for c, _ in checked if c.fiche), key=fiche_order)
     forget_places(ordered)
+    forget_lieux(ordered)
     digests = {c.fiche.numero: sha for c, sha in checked if c.fiche}
     return Catalogue(ordered, build_taxonomies(ordered), today, digests), problems
 

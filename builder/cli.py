@@ -183,10 +183,10 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importers import import_fiches
+    from .importers import run
 
     content = Path(args.content) if args.content else Path(args.root) / "content"
-    summary = import_fiches(Path(args.export), content, args.numeros, args.all, args.date, args.dry_run)
+    summary, _ = run(Path(args.export), content, args.numeros, args.all, args.date, args.dry_run, args.source)
     for line in summary.lines(args.export, args.dry_run):
         print(line)
     if summary.skipped_asked:
@@ -244,13 +244,17 @@ def _parser() -> argparse.ArgumentParser:
     n = command("new", _new, "write a new fiche skeleton, with every field explained, into content/fiches/")
     n.set_defaults(failure="catalogue new: {}")
     n.add_argument("numero", help="the fiche's number, e.g. RNCP12345 or RS1234")
-    i = command("import", _import, "import fiches from France compétences' export (XML flux, zipped or not, or the CSV zip)")
+    i = command("import", _import, "import fiches from France compétences' export (XML flux, zipped or not, or the CSV zip), "
+                "or the places of the national training offer (LHEO) into the fiches already there")
     i.set_defaults(failure="catalogue import: {}; nothing was written")
-    i.add_argument("export", help="the export file: export_fiches_RNCP_V4_1_….xml, its .zip, or export-fiches-csv-….zip")
+    i.add_argument("export", help="the export file: export_fiches_RNCP_V4_1_….xml, its .zip, or export-fiches-csv-….zip; "
+                   "or an LHEO offer file")
     i.add_argument("numeros", nargs="*", help="the fiches to import, e.g. RNCP35809 RNCP39568")
     i.add_argument("--all", action="store_true", help="import every fiche of the export")
     i.add_argument("--date", help="date of the export, AAAA-MM-JJ (default: from the file name, else today)")
     i.add_argument("--dry-run", action="store_true", help="show what would be created or updated, write nothing")
+    i.add_argument("--source", help="for a training offer (LHEO): the name its places are kept under, so that the "
+                   "next import of the same offer replaces them (default: the file name without its date)")
     sc = command("schema", _schema, "write schema/fiche.schema.json from the model")
     sc.add_argument("--check", action="store_true", help="fail if the schema file is out of date")
     return parser

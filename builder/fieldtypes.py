@@ -78,6 +78,36 @@ def check_codes_blocs(value: Any, info: ValidationInfo) -> list[str]:
     return [check_code_bloc(value, info)]  # one code: its error is the field's
 
 
+def check_code_insee(value: Any) -> str:
+    text = _as_text(value, 'an INSEE commune code: 5 characters, like "35238" or "2A004"')
+    if re.fullmatch(r"[0-9]{5}|2[AB][0-9]{3}", text.upper()):
+        return text.upper()
+    if isinstance(value, int) and len(text) == 4:
+        raise fail(f'expected an INSEE commune code of 5 characters, found {text}; a code starting with 0 is '
+                   f'written in quotes: "0{text}"')
+    raise fail(f'expected an INSEE commune code: 5 characters, like "35238" or "2A004", found {describe(value)}')
+
+
+_MOIS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+            "septembre", "octobre", "novembre", "décembre")
+
+
+def check_date_partielle(value: Any) -> str:
+    """A date whose day, or day and month, may be unknown: `2026-09-01`, `2026-09`, `2026`."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    text = _as_text(value, "a date written AAAA-MM-JJ, AAAA-MM or AAAA")
+    match = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", text)
+    if match:
+        try:
+            dt.date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
+            return text
+        except ValueError:
+            pass
+    raise fail(f"expected a date written AAAA-MM-JJ (or AAAA-MM, or AAAA, when the day or the month is unknown), "
+               f"found {describe(value)}")
+
+
 def _check_code(value: Any, pattern: str, expected: str, fold: Any = None) -> str:
     """A code matching `pattern`; `fold` (str.upper, str.lower) suggests the fixed case."""
     text = _as_text(value, expected)
@@ -297,6 +327,8 @@ CodesBlocs = Annotated[
                               {"type": "array", "items": {"type": "string", "pattern": r"^(RNCP|RS)[0-9]{1,6}BC[0-9]{2}$"}},
                               {"type": "null"}]}),
 ]
+CodeInsee = Annotated[str, *_text_type(check_code_insee, r"^([0-9]{5}|2[AB][0-9]{3})$")]
+DatePartielle = Annotated[str, *_text_type(check_date_partielle, r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
 CodeRome = Annotated[str, *_text_type(check_code_rome, r"^[A-N][0-9]{4}$")]
 CodeNsf = Annotated[str, *_text_type(check_code_nsf, r"^[0-9]{3}[a-z]?$")]
 Formacode = Annotated[str, *_text_type(check_formacode, r"^[0-9]{5}$")]

@@ -94,6 +94,7 @@ class Gazetteer:
                 self.par_code[code].append(commune)
             self.par_nom[commune.departement, key].append(commune)
         self.noms = set(self.cles.values())
+        self.par_insee = {commune.insee: commune for commune in communes}
 
     def localiser(self, code_postal: str | None, nom: str | None) -> Localisation:
         name = cle(nom) if nom else ""
@@ -149,9 +150,15 @@ def en_france(lat: float, lon: float) -> bool:
 
 
 @cache
-def localiser(code_postal: str | None, commune: str | None, lat: float | None, lon: float | None) -> Localisation:
-    """Where a place is: its own coordinates if given, else its commune's."""
-    found = gazetteer().localiser(code_postal, commune) if (code_postal or commune) else Localisation(None)
+def localiser(code_postal: str | None, commune: str | None, lat: float | None, lon: float | None,
+              insee: str | None = None) -> Localisation:
+    """Where a place is: its own coordinates if given, else its commune's (by its INSEE code
+    when known: the national training offer gives it)."""
+    known = gazetteer().par_insee.get(insee or "")
+    if known is not None:
+        found = Localisation(_at(known))
+    else:
+        found = gazetteer().localiser(code_postal, commune) if (code_postal or commune) else Localisation(None)
     if lat is not None and lon is not None:
         matched = found.position.commune if found.position else None
         problem = None if en_france(lat, lon) else (

@@ -14,11 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from .fieldtypes import (
     Booleen,
     CodeBloc,
+    CodeInsee,
     CodesBlocs,
     CodeNsf,
     CodePostal,
     CodeRome,
     Date,
+    DatePartielle,
     Empreinte,
     Entier,
     Formacode,
@@ -145,15 +147,33 @@ class Partenaire(Strict):
     etat: Literal["Actif", "Inactif", "Supprimé"] | None = Field(None, description="État de l'habilitation.")
 
 
+class Offre(Strict):
+    """Where an imported place comes from: an offer of the national training offer (LHEO)."""
+
+    source: Ligne = Field(description="Fichier d'offres importé (son nom sans date), ex. offres-formation-bretagne.")
+    numero: Ligne = Field(description="Numéros de la formation et de l'action dans ce fichier : le même lieu d'une offre à l'autre.")
+    date: Date = Field(None, description="Date du fichier d'offres importé (AAAA-MM-JJ).")
+    empreinte: Empreinte | None = Field(None, description="Empreinte du lieu tel qu'il a été importé (écrite par catalogue import ; ne pas modifier).")
+
+
 class Lieu(Strict):
     organisme: Ligne = Field(description="Nom de l'établissement ou du site.")
+    siret: Siret | None = Field(None, description="SIRET de l'organisme, s'il est connu : il relie le lieu à un organisme habilité de la fiche.")
     adresse: Ligne | None = Field(None, description="Adresse sans le code postal ni la commune, ex. « 119 rue Boileau ».")
     code_postal: CodePostal | None = Field(None, description="Code postal à 5 chiffres, entre guillemets : \"06560\".")
     commune: Ligne | None = Field(None, description="Commune (ou localité) de l'adresse, ex. Lyon, Montpellier Cedex 2.")
+    code_insee: CodeInsee | None = Field(None, description="Code INSEE de la commune, entre guillemets : \"35238\" ; le plus sûr pour situer le lieu.")
     declare_par: Ligne | None = Field(None, description="Nom du certificateur qui a déclaré ce lieu (doit figurer dans `certificateurs`).")
     a_distance: Booleen = Field(False, description="true pour une préparation entièrement à distance (pas d'adresse requise).")
+    mixte: Booleen = Field(False, description="true pour une préparation en partie sur place, en partie à distance.")
     lat: float | None = Field(None, ge=-90, le=90, description="Latitude (WGS 84), si elle est connue.")
     lon: float | None = Field(None, ge=-180, le=180, description="Longitude (WGS 84), si elle est connue.")
+    heures: Entier | None = Field(None, description="Durée de la formation, en heures.")
+    session_debut: DatePartielle | None = Field(None, description="Début de la prochaine session : AAAA-MM-JJ, ou AAAA-MM quand le jour n'est pas connu.")
+    session_fin: DatePartielle | None = Field(None, description="Fin de la prochaine session : AAAA-MM-JJ, ou AAAA-MM quand le jour n'est pas connu.")
+    alternance: Ligne | None = Field(None, description="Modalités de l'alternance (rythme école / entreprise), s'il y en a.")
+    url: Url | None = Field(None, description="Page de la formation chez l'organisme.")
+    offre: Offre | None = Field(None, description="Origine d'un lieu importé de l'offre de formation (écrit par catalogue import) ; un lieu sans `offre` est le vôtre et n'est jamais touché par un import.")
 
 
 class SourceOfficielle(Strict):

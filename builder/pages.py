@@ -9,7 +9,9 @@ from math import ceil
 from typing import Any, Generic, TypeVar
 
 from .carte import geojson_catalogue, geojson_fiche
+from .proximite import town_files
 from .catalogue import Catalogue
+from .lieux import lieux
 from .model import Fiche
 from .partenaires import PAR_PAGE, en_ordre, lettres, nombre_de_pages
 from .urls import Urls
@@ -85,6 +87,11 @@ def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
                 "suivant": blocs[i + 1] if i + 1 < len(blocs) else None,
             }
             pages.append(Page(urls.bloc(fiche, bloc), ["bloc.html"], context, deps=own))
+        places = lieux(fiche)
+        for n in range(1, places.pages + 1):
+            context = {"fiche": fiche, "pagination": Pagination(places.page(n), n, places.pages, len(places.sur_place),
+                                                                partial(urls.lieux, fiche))}
+            pages.append(Page(urls.lieux(fiche, n), ["lieux.html"], context, deps=own))
         if nombre_de_pages(fiche):
             ordered = en_ordre(fiche)
             index = lettres(ordered)
@@ -102,6 +109,8 @@ def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
                 templates = [f"{taxonomy.name}/term.html", "term.html"]
                 context = {"taxonomy": taxonomy, "term": term, "pagination": p}
                 deps = [("terme", taxonomy.name, term.slug), *_listed(p)]
+                if taxonomy.name in ("regions", "departements") and p.page == 1:
+                    deps.append(("lieux par numero",))  # its map shows the places there of every fiche
                 pages.append(Page(p.path_of(p.page), templates, context, deps=deps))
     pages.append(Page(urls.recherche(), ["recherche.html"], deps=[("resume",)]))
     pages.append(Page(urls.carte(), ["carte.html"], deps=[("carte",)]))
@@ -134,4 +143,6 @@ def plan_open_data(catalogue: Catalogue, urls: Urls) -> list[Page]:
     ]
     files.append(Page(urls.carte_geojson(), [], in_sitemap=False, deps=[("lieux",)],
                       produce=partial(geojson_catalogue, catalogue.fiches)))
+    towns = town_files()  # for search near me: the gazetteer's towns (the builder's data: the global key covers them)
+    files += [Page(path, [], in_sitemap=False, produce=partial(towns.__getitem__, path)) for path in towns]
     return files

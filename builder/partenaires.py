@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .lieux import a_un_lieu, avec_lieu
 from .model import Fiche, Partenaire
 from .nomenclature import HABILITATIONS
 from .slugs import ascii_fold, normalise
@@ -58,19 +59,27 @@ class Resume:
     inactifs: int  # habilitations inactive or withdrawn
     selection: list[Partenaire]  # named on the fiche page
     pages: bool  # whether the whole list has pages of its own
+    avec_lieu: int  # bodies with a place of preparation in the training offer (by SIRET or SIREN)
+    sirets: frozenset[str]  # the SIRETs and SIRENs of the places, to mark those bodies
 
 
 def resume(fiche: Fiche) -> Resume:
+    """The bodies of a fiche, counted; the selection named on its page puts first the active
+    ones that can prepare and have a place in the training offer, then the others that can prepare."""
     kinds = Counter(habilitation(p.habilitation) for p in fiche.partenaires)
     ordered = en_ordre(fiche)
+    sirets = frozenset(avec_lieu(fiche))
     pages = nombre_de_pages(fiche) > 0
-    chosen = [p for p in ordered if actif(p) and prepare(p)][:SELECTION] if pages else ordered
+    candidates = [p for p in ordered if actif(p) and prepare(p)]
+    chosen = sorted(candidates, key=lambda p: not a_un_lieu(p, sirets))[:SELECTION] if pages else ordered
     return Resume(
         total=len(fiche.partenaires),
         par_habilitation=sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])),
         inactifs=sum(not actif(p) for p in fiche.partenaires),
         selection=chosen,
         pages=pages,
+        avec_lieu=sum(a_un_lieu(p, sirets) for p in fiche.partenaires),
+        sirets=sirets,
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from .errors import Problem
-from .model import Fiche
+from .model import Fiche, Lieu
 
 
 def _fingerprint(value: Any) -> str:
@@ -31,6 +31,23 @@ def empreintes(fiche: Fiche, fields: Iterable[str]) -> dict[str, str]:
     return {name: _fingerprint(values[name]) for name in fields if name in values}
 
 
+def empreinte_lieu(lieu: Lieu) -> str:
+    """The fingerprint of an imported place (`offre.empreinte`), from its validated values."""
+    return _fingerprint(lieu.model_dump(mode="json", exclude={"offre"}, exclude_none=True, exclude_defaults=True))
+
+
+_PLACE = re.compile(r"lieux_preparation\[(\d+)\]")
+
+
+def _imported_place(fiche: Fiche, path: str) -> bool:
+    """Whether a warning is about a place of the training offer left as imported."""
+    match = _PLACE.match(path)
+    if not match or int(match[1]) >= len(fiche.lieux_preparation):
+        return False
+    lieu = fiche.lieux_preparation[int(match[1])]
+    return lieu.offre is not None and lieu.offre.empreinte == empreinte_lieu(lieu)
+
+
 def _top_field(path: str) -> str:
     """`rome[2].code` -> `rome`."""
     match = re.match(r"[A-Za-z_]+", path)
@@ -39,14 +56,16 @@ def _top_field(path: str) -> str:
 
 def mark_official(fiche: Fiche, problems: list[Problem]) -> list[Problem]:
     """Mark the warnings about official fields that still have their imported fingerprint."""
-    source = fiche.source_officielle
-    if source is None or not source.empreintes or not any(p.severity == "warning" for p in problems):
+    if not any(p.severity == "warning" for p in problems):
         return problems
-    current = empreintes(fiche, source.empreintes)
+    source = fiche.source_officielle
+    fields = source.empreintes if source is not None else {}
+    current = empreintes(fiche, fields) if fields else {}
     marked = []
     for problem in problems:
         field = _top_field(problem.field)
-        if problem.severity == "warning" and field in source.empreintes and current.get(field) == source.empreintes[field]:
+        if problem.severity == "warning" and (
+                (field in fields and current.get(field) == fields[field]) or _imported_place(fiche, problem.field)):
             problem = replace(problem, officiel=True)
         marked.append(problem)
     return marked

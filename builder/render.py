@@ -17,10 +17,11 @@ from .write import Output
 if TYPE_CHECKING:
     from .pages import Page
 from .nomenclature import HABILITATIONS, NIVEAUX, VOIES, VOIES_COURTES, departement_of, rome_domaine, rome_existe
-from .carte import carte_fiche, carte_nationale, places
+from .carte import carte_departement, carte_fiche, carte_nationale, carte_region, places
 from .search import FILTRES, filtres, niveau_libelle, statut_libelle
-from .text import date_fr, markdown, nombre_fr, nombre_mots, plier
+from .text import date_fr, date_partielle_fr, markdown, nombre_fr, nombre_mots, plier
 from . import partenaires
+from .lieux import a_un_lieu, ancre_page, lieux
 
 
 def make_environment(template_dirs: list[Path]) -> Environment:
@@ -32,14 +33,16 @@ def make_environment(template_dirs: list[Path]) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(markdown=markdown, date_fr=date_fr, nombre_fr=nombre_fr)
+    env.filters.update(markdown=markdown, date_fr=date_fr, nombre_fr=nombre_fr, date_partielle_fr=date_partielle_fr)
     env.tests["contains"] = lambda sequence, item: item in sequence
     env.globals.update(NIVEAUX=NIVEAUX, VOIES=VOIES, VOIES_COURTES=VOIES_COURTES, HABILITATIONS=HABILITATIONS, departement_of=departement_of,
                        rome_domaine=rome_domaine, rome_existe=rome_existe)
     env.globals.update(FILTRES=FILTRES, filtres=filtres, niveau_libelle=niveau_libelle, statut_libelle=statut_libelle)
-    env.globals.update(carte_fiche=carte_fiche, carte_nationale=carte_nationale, places=places)
+    env.globals.update(carte_fiche=carte_fiche, carte_nationale=carte_nationale, places=places,
+                       carte_region=carte_region, carte_departement=carte_departement)
     env.globals.update(plier=plier, nombre_mots=nombre_mots, resume_partenaires=partenaires.resume,
-                       habilitation=partenaires.habilitation, initiale=partenaires.initiale)
+                       habilitation=partenaires.habilitation, initiale=partenaires.initiale,
+                       lieux=lieux, a_un_lieu=a_un_lieu, ancre_page=ancre_page)
     return env
 
 

@@ -123,8 +123,8 @@ def _places(fiche: Fiche) -> Iterator[Finding]:
                         )
             if (lieu.lat is None) != (lieu.lon is None):
                 yield (loc, "`lat` and `lon` go together; give both or neither", "error")
-            elif not lieu.a_distance and (lieu.code_postal or lieu.commune or lieu.lat is not None):
-                probleme = localiser(lieu.code_postal, lieu.commune, lieu.lat, lieu.lon).probleme
+            elif not lieu.a_distance and (lieu.code_postal or lieu.commune or lieu.code_insee or lieu.lat is not None):
+                probleme = localiser(lieu.code_postal, lieu.commune, lieu.lat, lieu.lon, lieu.code_insee).probleme
                 if probleme:
                     field = "lat" if lieu.lat is not None else ("code_postal" if lieu.code_postal else "commune")
                     yield (loc + (field,), probleme, "warning")

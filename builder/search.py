@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +33,9 @@ FILTRES = {
     "nsf": "Domaine (NSF)",
     "rome": "Métier (ROME)",
     "certificateur": "Certificateur",
+    "distance": "À distance",
 }
-A_DISTANCE = "Préparation à distance"
+A_DISTANCE = "Préparation à distance possible"
 
 
 def niveau_libelle(fiche: Fiche) -> str:
@@ -58,11 +60,12 @@ def filtres(catalogue: Catalogue, fiche: Fiche) -> dict[str, list[str]]:
         "niveau": [niveau_libelle(fiche)],
         "statut": [statut_libelle(catalogue, fiche)],
         "voie": [label for key, label in VOIES_COURTES.items() if getattr(voies, key).actif],
-        "region": [d.region for d in departements] + ([A_DISTANCE] if len(sur_place) < len(fiche.lieux_preparation) else []),
+        "region": [d.region for d in departements],
         "departement": [f"{d.nom} ({d.code})" for d in departements],
         "nsf": [terms["nsf", code_slug(n.code)].titre for n in fiche.nsf],
         "rome": [terms["rome", code_slug(r.code)].titre for r in fiche.rome],
         "certificateur": [terms["certificateurs", certificateur_slug(c.nom)].libelle for c in fiche.certificateurs],
+        "distance": [A_DISTANCE] if any(lieu.a_distance or lieu.mixte for lieu in fiche.lieux_preparation) else [],
     }
     return {key: list(dict.fromkeys(found)) for key, found in values.items() if found}
 
@@ -75,8 +78,9 @@ class Index:
     bytes: int
 
 
-def index_site(folder: Path) -> Index:
-    """Run Pagefind on a written site; the bundle goes to `folder/pagefind/`."""
+def index_site(folder: Path, extra: Callable[[Path], dict[str, bytes]] | None = None) -> Index:
+    """Run Pagefind on a written site; the bundle goes to `folder/pagefind/`, with the files
+    `extra` makes from it (paths inside the bundle)."""
     from pagefind_bin import get_executable  # the binary shipped in the pagefind-bin wheel
 
     command = [str(get_executable()), "--site", str(folder), "--glob", INDEXED_PAGES]
@@ -88,6 +92,10 @@ def index_site(folder: Path) -> Index:
         detail = " | ".join(line.strip() for line in (result.stdout + result.stderr).splitlines() if line.strip())[-600:]
         raise BuildError(f"search index: Pagefind failed (exit code {result.returncode}): {detail}")
     _stabilise(folder / "pagefind")
+    for path, content in (extra(folder / "pagefind") if extra else {}).items():
+        target = folder / "pagefind" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
     pages = re.search(r"Indexed (\d+) pages?", result.stdout)
     words = re.search(r"Indexed (\d+) words?", result.stdout)
     bundle = [p for p in (folder / "pagefind").rglob("*") if p.is_file()]

@@ -24,6 +24,7 @@ from .errors import Problem
 from .manifest import Manifest
 from .model import Fiche
 from .pages import Key, Page
+from .lieux import forget_fiche, lieux
 from .partenaires import nombre_de_pages
 from .settings import Site
 from .urls import Urls
@@ -46,7 +47,7 @@ OWN_PAGES_ONLY = frozenset({
 def shown_elsewhere(fiche: Fiche) -> tuple[Any, ...]:
     """What pages other than the fiche's own read of it: all but its own texts, and its blocs' codes."""
     data = fiche.model_dump(exclude=set(OWN_PAGES_ONLY))
-    pages = nombre_de_pages(fiche)  # the list of its bodies has pages of its own: as many as before
+    pages = (nombre_de_pages(fiche), lieux(fiche).pages)  # its lists of bodies and places: as many pages as before
     return tuple(sorted(data.items(), key=lambda kv: kv[0])) + (tuple(b.code for b in fiche.blocs), pages)
 
 
@@ -54,6 +55,7 @@ def update_in_place(old: Fiche, new: Fiche) -> None:
     """Give `old` the content of `new` (same number, same blocs): the pages, lists and terms
     holding `old` then show the new text."""
     forget_fiche_places(old)
+    forget_fiche(old)
     blocs = {b.code: b for b in new.blocs}
     for bloc in old.blocs:
         bloc.__dict__.update(blocs[bloc.code].__dict__)

@@ -76,6 +76,14 @@ def date_fr(value: dt.date) -> str:
     return f"{day} {MOIS[value.month - 1]} {value.year}"
 
 
+def date_partielle_fr(value: str) -> str:
+    """`2026-09-01` -> `1er septembre 2026`; `2026-09` -> `septembre 2026`; `2026` -> `2026`."""
+    parts = [int(x) for x in value.split("-")]
+    if len(parts) == 3:
+        return date_fr(dt.date(*parts))
+    return f"{MOIS[parts[1] - 1]} {parts[0]}" if len(parts) == 2 else str(parts[0])
+
+
 def nombre_fr(value: int) -> str:
     """12345 -> `12 345` (narrow no-break space as thousands separator)."""
     return f"{value:,}".replace(",", "\u202f")

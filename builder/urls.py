@@ -73,6 +73,11 @@ class Urls:
         return cls.fiche(fiche) + cls.BLOC_IN_FICHE.format(code=bloc.code.lower())
 
     @classmethod
+    def lieux(cls, fiche: Fiche, page: int = 1) -> str:
+        """The list of a fiche's places of preparation: `fiches/rncp37674/lieux/`."""
+        return cls.fiche(fiche) + ("lieux/" if page == 1 else f"lieux/page/{page}/")
+
+    @classmethod
     def organismes(cls, fiche: Fiche, page: int = 1) -> str:
         """The list of the bodies habilitated for a fiche: `fiches/rncp37674/organismes/`."""
         return cls.fiche(fiche) + ("organismes/" if page == 1 else f"organismes/page/{page}/")

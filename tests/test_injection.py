@@ -44,6 +44,9 @@ CODES = {  # a valid value for every patterned string, by pattern
     r"^[0-9]{3}[a-z]?$": "326",
     r"^[0-9]{5}$": "69002",
     r"^[0-9]{14}$": "12345678901234",
+    r"^([0-9]{5}|2[AB][0-9]{3})$": "69382",
+    r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$": "2026-09",
+    r"^[0-9a-f]{8,64}$": "0123456789ab",
 }
 URL = "https://exemple.fr/a'onmouseover='alert(10)'/\"><script>alert(11)</script>".replace('"', "%22").replace("<", "%3C").replace(">", "%3E")
 

@@ -88,11 +88,11 @@ def export_date(path: Path, given: str | None) -> str:
     return dt.date.today().isoformat()
 
 
-def records(export: Path, wanted: set[str] | None) -> Iterator[dict[str, Any]]:
+def records(export: Path, wanted: set[str] | None, documents: list[Any] | None = None) -> Iterator[dict[str, Any]]:
     """The fiches of an export file, whatever its packaging, converted but not yet repaired."""
     from .rncp_xml import from_xml
 
-    documents = members(export)
+    documents = members(export) if documents is None else documents
     if not documents:
         import zipfile
 
@@ -110,15 +110,33 @@ def records(export: Path, wanted: set[str] | None) -> Iterator[dict[str, Any]]:
         return
     for document in documents:
         if document.root != "FICHES":
-            raise ImportFileError(f"{document.shown} is not France compétences' export: its root element is "
-                                  f"<{document.root}>, expected <FICHES>")
+            raise ImportFileError(f"{document.shown} is neither France compétences' export nor a training offer: "
+                                  f"its root element is <{document.root}>, expected <FICHES> or <lheo>")
     for document in documents:
         for element in elements(document, "FICHE"):
             yield from_xml(element)
 
 
+def run(export: Path, content: Path, numeros: Iterable[str], everything: bool, date: str | None = None,
+        dry_run: bool = False, source: str | None = None, out: TextIO | None = None) -> tuple[Any, str]:
+    """`catalogue import`, whatever the file: the RNCP export (XML or CSV), or the national
+    training offer (LHEO). Returns its summary and the kind of file."""
+    import sys
+
+    out = out or sys.stdout
+    documents = members(export)
+    if documents and any(d.root == "lheo" for d in documents):
+        from .offres import import_offres, refuse_mixed
+
+        refuse_mixed(documents)
+        wanted = {n.strip().upper().replace(" ", "") for n in numeros}
+        return import_offres(export, documents, content, wanted, date, source, dry_run, out), "offres"
+    return import_fiches(export, content, numeros, everything, date, dry_run, out, documents), "fiches"
+
+
 def import_fiches(export: Path, content: Path, numeros: Iterable[str], everything: bool,
-                  date: str | None = None, dry_run: bool = False, out: TextIO | None = None) -> Summary:
+                  date: str | None = None, dry_run: bool = False, out: TextIO | None = None,
+                  documents: list[Any] | None = None) -> Summary:
     """Import the fiches named (or every one) into `content/fiches/`; print a line per fiche and
     per element left out or marked. Raises BuildError when nothing can be imported."""
     import sys
@@ -136,7 +154,7 @@ def import_fiches(export: Path, content: Path, numeros: Iterable[str], everythin
     run = Run(content / "fiches", files.Staging(content / "fiches"), stamp, dry_run, wanted, out)
     try:
         batch: list[dict[str, Any]] = []
-        for data in records(export, None if everything else wanted):
+        for data in records(export, None if everything else wanted, documents):
             if everything or data.get("numero") in wanted:
                 batch.append(data)
             if len(batch) >= BATCH:

@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from ..catalogue import Checked, check_document
 from ..load import _INT, _FLOAT, read_text, too_big
-from ..model import Fiche
+from ..model import Fiche, Lieu
 from ..provenance import empreintes
 from ..validate import model_of
 from ..write import running
@@ -229,6 +229,89 @@ def _refresh(parent: Any, key: str, fresh: Any) -> None:
             _refresh(old, k, value)
     elif _plain(old) != _plain(fresh):
         parent[key] = fresh
+
+
+# -- places of the training offer, spliced into the school's file ---------------------------------
+
+_TOP_KEY = re.compile(r"[^\s#-]")  # a line that starts a top-level field
+_PLACES = "lieux_preparation"
+_AFTER_PLACES = ("autres_sources_information", "referentiel_url", "source_officielle")
+
+
+def replace_places(text: str, data: dict[str, Any], keep: list[bool], places: list[dict[str, Any]]) -> str:
+    """`text` (whose values are `data`) with its preparation places replaced: the items where
+    `keep` is true stay as written, word for word with their comments, then come `places`.
+
+    The block is rewritten line by line when it is written in block style, as editors and this
+    importer write it; the result is read back and compared with what was meant, and any other
+    layout goes through the round-trip writer instead."""
+    spliced = _splice_places(text, keep, places)
+    expected = [item for item, kept in zip(data.get(_PLACES) or [], keep) if kept] + places
+    if spliced is not None and _reads_as(spliced, data, expected):
+        return spliced
+    yaml = _yaml()
+    document = yaml.load(text)
+    old = document.get(_PLACES) or []
+    fresh = [item for item, kept in zip(old, keep) if kept] + [_literal(ordered(p, Lieu)) for p in places]
+    if _PLACES in document:
+        document[_PLACES] = fresh
+    else:
+        document.insert(_insert_at(list(document)), _PLACES, fresh)
+    stream = io.StringIO()
+    yaml.dump(document, stream)
+    return stream.getvalue()
+
+
+def _insert_at(keys: list[str]) -> int:
+    for i, key in enumerate(keys):
+        if key in _AFTER_PLACES:
+            return i
+    return len(keys)
+
+
+def _splice_places(text: str, keep: list[bool], places: list[dict[str, Any]]) -> str | None:
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    start = next((i for i, line in enumerate(lines) if re.match(rf"{_PLACES}:", line)), None)
+    block = emit({_PLACES: [ordered(p, Lieu) for p in places]}).splitlines(keepends=True)[1:] if places else []
+    if start is None:  # no places yet: a new block, before the fields that end an imported file
+        keys = [(i, m[1]) for i, line in enumerate(lines) if (m := re.match(r"([A-Za-z_][\w]*):", line))]
+        at = next((i for i, key in keys if key in _AFTER_PLACES), len(lines))
+        return "".join(lines[:at] + ([f"{_PLACES}:\n"] + block if places else []) + lines[at:])
+    head = lines[start]
+    if not re.fullmatch(rf"{_PLACES}:\s*(#.*)?\n", head) and not re.fullmatch(rf"{_PLACES}:\s*(\[\s*\]|null|~)?\s*\n", head):
+        return None  # written in flow style: the round-trip writer takes it
+    end = next((i for i in range(start + 1, len(lines)) if _TOP_KEY.match(lines[i])), len(lines))
+    body = lines[start + 1:end]
+    starts = [i for i, line in enumerate(body) if re.match(r"\s*- ", line) or re.fullmatch(r"\s*-\s*\n", line)]
+    indents = {len(body[i]) - len(body[i].lstrip()) for i in starts}
+    if len(indents) > 1 or len(starts) != len(keep):
+        return None
+    items = [body[a:b] for a, b in zip(starts, starts[1:] + [len(body)])]
+    kept = [line for item, k in zip(items, keep) if k for line in item]
+    indent = next(iter(indents), 2)
+    shift = indent - 2
+    new = [(" " * shift + line) if shift > 0 and line.strip() else line for line in block]
+    trailing = body[: starts[0]] if starts else body  # comments before the first item stay
+    header = head if (keep or places or not body) and "[" not in head else f"{_PLACES}:\n"
+    if not kept and not new:
+        return "".join(lines[:start] + lines[end:])
+    return "".join(lines[:start] + [header] + trailing + kept + new + lines[end:])
+
+
+def _reads_as(text: str, data: dict[str, Any], places: list[Any]) -> bool:
+    """Whether `text` holds the values of `data`, its places replaced by `places`."""
+    document, problems = read_text(text.encode("utf-8"), "check")
+    if problems or not isinstance(document.data, dict):
+        return False
+    expected = {k: value for k, value in data.items() if k != _PLACES}
+    if places:
+        expected[_PLACES] = places
+    got = dict(document.data)
+    if not got.get(_PLACES):
+        got.pop(_PLACES, None)
+    return _plain(got) == _plain(expected)
 
 
 # -- staging -------------------------------------------------------------------------------------

@@ -1,12 +1,18 @@
-// The search page: Pagefind's JavaScript API behind our own French, accessible interface.
+// The search page: Pagefind's JavaScript API behind our own French, accessible interface,
+// and search near a town on static files of the site (no server, no third party).
 // Results and filters are built with DOM methods and textContent only: no text from the
 // index is ever parsed as HTML, except Pagefind's excerpt, of which only <mark> is kept.
-// Without a query nothing is searched: browsing by filters alone would download the whole
-// index, so the page offers the static taxonomy pages for that. Filters are loaded only
-// when the student opens them: the first query stays light on a phone.
+// The address holds the whole search (q, pres, km, distance, filtre), so it can be shared.
+// Without a query and without a town nothing is searched: browsing by filters alone would
+// download the whole index, so the page offers the static taxonomy pages for that. Filters
+// are loaded only when the student opens them, and the places only for a town.
 
 const racine = document.getElementById("recherche");
 const champ = document.getElementById("recherche-q");
+const champPres = document.getElementById("recherche-pres");
+const choixKm = document.getElementById("recherche-km");
+const caseDistance = document.getElementById("recherche-distance");
+const villes = document.getElementById("recherche-villes");
 const interfaceRecherche = document.getElementById("recherche-interface");
 const etat = document.getElementById("recherche-etat");
 const zoneFiltres = document.getElementById("recherche-filtres");
@@ -14,15 +20,20 @@ const boutonFiltres = document.getElementById("recherche-filtrer");
 const liste = document.getElementById("recherche-resultats");
 const plus = document.getElementById("recherche-plus");
 const LIBELLES = JSON.parse(racine.dataset.filtres); // [[key, label], ...] in display order
+const GEO = racine.dataset.geo; // the towns: geo/departements.json, geo/cp/…, geo/noms/…
+const PROXIMITE = racine.dataset.bundle + "proximite/"; // the places, written with the index
+const FICHES = racine.dataset.fiche; // a fiche's page: FICHES + number in lower case + "/"
 const PAR_PAGE = 10;
+const VALEURS_VISIBLES = 12; // a filter with more values gets a field to find them
 const choisis = new Map(); // filter key -> Set of chosen values
 
 let moteur = null;
-let resultats = [];
+let resultats = []; // [{id, pagefind?, fiche?, proche?}] in display order
 let affiches = 0;
 let numeroRequete = 0;
 let minuteur = null;
 let filtresCharges = false;
+const fichiers = new Map(); // address -> promise of its JSON: each static file is fetched once
 
 function element(nom, classe, texte) {
   const noeud = document.createElement(nom);
@@ -31,80 +42,289 @@ function element(nom, classe, texte) {
   return noeud;
 }
 
+function json(adresse) {
+  if (!fichiers.has(adresse)) {
+    fichiers.set(adresse, fetch(adresse).then((reponse) => (reponse.ok ? reponse.json() : null)).catch(() => null));
+  }
+  return fichiers.get(adresse);
+}
+
 async function chargerMoteur() {
   if (!moteur) {
     moteur = await import(racine.dataset.bundle + "pagefind.js");
     await moteur.options({ excerptLength: 24, noWorker: typeof Worker === "undefined" });
-
   }
   return moteur;
 }
 
-function filtresActifs() {
+function pluriel(n, mot, pluralise = "s") {
+  return `${n.toLocaleString("fr-FR")} ${mot}${n > 1 ? pluralise : ""}`;
+}
+
+// -- the address holds the whole search ---------------------------------------------------------
+
+function lireAdresse() {
+  const parametres = new URLSearchParams(window.location.search);
+  champ.value = parametres.get("q") || "";
+  champPres.value = parametres.get("pres") || "";
+  const km = parametres.get("km");
+  if (km && [...choixKm.options].some((o) => o.value === km)) choixKm.value = km;
+  caseDistance.checked = parametres.get("distance") === "1";
+  for (const filtre of parametres.getAll("filtre")) {
+    const [cle, ...reste] = filtre.split(":");
+    if (!LIBELLES.some(([c]) => c === cle) || !reste.length) continue;
+    if (!choisis.has(cle)) choisis.set(cle, new Set());
+    choisis.get(cle).add(reste.join(":"));
+  }
+}
+
+function ecrireAdresse() {
+  const adresse = new URL(window.location.href);
+  const parametres = new URLSearchParams();
+  if (champ.value.trim()) parametres.set("q", champ.value.trim());
+  if (champPres.value.trim()) {
+    parametres.set("pres", champPres.value.trim());
+    parametres.set("km", choixKm.value);
+    if (caseDistance.checked) parametres.set("distance", "1");
+  }
+  for (const [cle, valeurs] of choisis) for (const valeur of valeurs) parametres.append("filtre", `${cle}:${valeur}`);
+  adresse.search = parametres.toString();
+  window.history.replaceState(null, "", adresse);
+}
+
+// -- near a town ----------------------------------------------------------------------------------
+
+function normaliser(nom) {
+  // as the gazetteer's keys (builder/geo.py): no accents, no case, no punctuation; St -> Saint
+  return nom.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+    .replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/[^a-z0-9]+/g, " ").trim()
+    .replace(/\bste\b/g, "sainte").replace(/\bst\b/g, "saint")
+    .replace(/\bcedex\b.*$/, "").replace(/\s\d{1,2}\s?(e|er|eme|ieme)?(\sarrondissement)?$/, "").trim();
+}
+
+function paquet(c) {
+  // as builder/proximite.py: the file a name is in
+  for (const article of ["saint ", "sainte ", "le ", "la ", "les ", "l "]) {
+    if (c.startsWith(article) && c.length > article.length) return `${article[0]}-${c.slice(article.length, article.length + 2).trim()}`;
+  }
+  return c.slice(0, 2).trim() || "_";
+}
+
+function departementDuCode(cp) {
+  if (cp.startsWith("97")) return cp.slice(0, 3);
+  if (cp.startsWith("20")) return cp < "20200" ? "2a" : "2b";
+  return cp.slice(0, 2);
+}
+
+async function trouverVille(texte) {
+  // -> {nom, lat, lon, autres: [names of homonyms]} or null
+  const saisi = texte.trim();
+  const cp = saisi.match(/^(\d{5})\b/);
+  if (cp) {
+    const codes = await json(`${GEO}cp/${departementDuCode(cp[1])}.json`);
+    const communes = codes && codes[cp[1]];
+    if (!communes) return null;
+    const lat = communes.reduce((s, c) => s + c[1], 0) / communes.length;
+    const lon = communes.reduce((s, c) => s + c[2], 0) / communes.length;
+    return { nom: `${cp[1]} ${communes.map((c) => c[0]).join(", ")}`, lat, lon, autres: [] };
+  }
+  const precise = saisi.match(/^(.*?)\s*\(?\b(\d{2,3}|2[abAB])\)?$/); // "Saint-Denis (974)"
+  const nom = normaliser(precise ? precise[1] : saisi);
+  if (!nom) return null;
+  const noms = (await json(`${GEO}noms/${paquet(nom).replace(/ /g, "_")}.json`)) || [];
+  let trouves = noms.filter((c) => normaliser(c[0]) === nom);
+  if (precise) trouves = trouves.filter((c) => c[1].toLowerCase() === precise[2].toLowerCase());
+  if (!trouves.length) return null;
+  trouves.sort((a, b) => b[5] - a[5]); // homonyms: the town with the most postal codes (the biggest) first
+  const [premier, ...autres] = trouves;
+  return { nom: `${premier[0]} (${premier[1]})`, lat: premier[3], lon: premier[4], autres: autres.map((c) => `${c[0]} (${c[1]})`) };
+}
+
+function distanceKm(lat1, lon1, lat2, lon2) {
+  const rad = Math.PI / 180;
+  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 +
+    Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
+  return 12742 * Math.asin(Math.sqrt(a));
+}
+
+function ficheDe(donnees, index) {
+  const [id, numero, titre, niveau, statut, valeurs] = donnees.f[index];
+  return { id, numero, titre, niveau, statut, valeurs: valeurs.map((v) => donnees.v[v]) };
+}
+
+async function chercherPres() {
+  // -> {ville, proches: Map(numero -> {fiche, distance, lieu}), parId: Map(id -> numero)} or {erreur}
+  const ville = await trouverVille(champPres.value);
+  if (!ville) return { erreur: `Aucune commune ne s’appelle « ${champPres.value.trim()} » ni n’a ce code postal. Essayez un code postal (« 35000 ») ou le nom exact de la commune.` };
+  const km = Number(choixKm.value);
+  const departements = (await json(`${GEO}departements.json`)) || {};
+  const marge = km / 111; // degrees of latitude, at most; longitude is wider, but this box is for choosing files
+  const enVue = Object.entries(departements).filter(([, [, , lat0, lon0, lat1, lon1]]) =>
+    ville.lat + marge >= lat0 && ville.lat - marge <= lat1 &&
+    ville.lon + marge / Math.cos((ville.lat * Math.PI) / 180) >= lon0 && ville.lon - marge / Math.cos((ville.lat * Math.PI) / 180) <= lon1);
+  const proches = new Map();
+  const avecLieux = (await json(`${PROXIMITE}index.json`)) || {};
+  const fichiersPlaces = await Promise.all(enVue.filter(([code]) => code.toLowerCase() in avecLieux)
+    .map(([code]) => json(`${PROXIMITE}${code.toLowerCase()}.json`)));
+  for (const donnees of fichiersPlaces) {
+    if (!donnees) continue;
+    for (const [index, lat, lon, commune, organisme] of donnees.l) {
+      const d = distanceKm(ville.lat, ville.lon, lat, lon);
+      if (d > km) continue;
+      const fiche = ficheDe(donnees, index);
+      const connu = proches.get(fiche.numero);
+      if (!connu || d < connu.distance) proches.set(fiche.numero, { fiche, distance: d, lieu: { commune, organisme } });
+    }
+  }
+  if (caseDistance.checked) {
+    const donnees = await json(`${PROXIMITE}distance.json`);
+    for (let index = 0; donnees && index < donnees.f.length; index++) {
+      const fiche = ficheDe(donnees, index);
+      if (!proches.has(fiche.numero)) proches.set(fiche.numero, { fiche, distance: null, lieu: null });
+    }
+  }
+  const parId = new Map([...proches.values()].map((p) => [p.fiche.id, p.fiche.numero]));
+  return { ville, km, proches, parId };
+}
+
+async function proposerVilles() {
+  // suggestions while a town is typed: the names of its file that start alike
+  const nom = normaliser(champPres.value);
+  if (nom.length < 2 || /^\d/.test(nom)) return;
+  const noms = (await json(`${GEO}noms/${paquet(nom).replace(/ /g, "_")}.json`)) || [];
+  villes.replaceChildren(...noms.filter((c) => normaliser(c[0]).startsWith(nom)).slice(0, 12)
+    .map((c) => { const option = element("option"); option.value = `${c[0]} (${c[1]})`; return option; }));
+}
+
+// -- searching ------------------------------------------------------------------------------------
+
+function filtresActifs(sauf = null) {
   const filtres = {};
-  for (const [cle, valeurs] of choisis) if (valeurs.size) filtres[cle] = { any: [...valeurs] };
+  for (const [cle, valeurs] of choisis) if (valeurs.size && cle !== sauf) filtres[cle] = { any: [...valeurs] };
   return filtres;
 }
 
-function pluriel(n, mot) {
-  return `${n.toLocaleString("fr-FR")} ${mot}${n > 1 ? "s" : ""}`;
+function correspond(fiche, filtres) {
+  // a fiche of the places' files and the chosen filters: any value of a key, every key
+  return Object.entries(filtres).every(([cle, { any }]) => fiche.valeurs.some(([c, v]) => c === cle && any.includes(v)));
 }
 
-function mettreAJourAdresse(texte) {
-  const adresse = new URL(window.location.href);
-  if (texte) adresse.searchParams.set("q", texte);
-  else adresse.searchParams.delete("q");
-  window.history.replaceState(null, "", adresse);
+function comptesLocaux(proches, filtres) {
+  // the counts of each filter value among the fiches near the town; in a key where values are
+  // chosen, the counts are those without that key's choice ("or" within a key)
+  const comptes = {};
+  for (const [cle] of LIBELLES) {
+    const autres = Object.fromEntries(Object.entries(filtres).filter(([c]) => c !== cle));
+    const parValeur = {};
+    for (const { fiche } of proches.values()) {
+      if (!correspond(fiche, autres)) continue;
+      for (const [c, v] of fiche.valeurs) if (c === cle) parValeur[v] = (parValeur[v] || 0) + 1;
+    }
+    comptes[cle] = parValeur;
+  }
+  return comptes;
+}
+
+async function comptesPagefind(pagefind, texte, filtres, reponse) {
+  // counts for the filter panel: the narrowed ones, except in a key where values are chosen,
+  // which shows what each value would add (the counts without that key's choice)
+  const comptes = { ...(Object.keys(filtres).length ? reponse.filters : reponse.totalFilters) };
+  for (const cle of Object.keys(filtres)) {
+    const autres = filtresActifs(cle);
+    const sans = await pagefind.search(texte, Object.keys(autres).length ? { filters: autres } : {});
+    comptes[cle] = (Object.keys(autres).length ? sans.filters : sans.totalFilters)[cle] || {};
+  }
+  return comptes;
 }
 
 async function chercher() {
   const texte = champ.value.trim();
+  const pres = champPres.value.trim();
   const numero = ++numeroRequete;
-  mettreAJourAdresse(texte);
-  if (!texte) {
+  ecrireAdresse();
+  if (!texte && !pres) {
     resultats = [];
     liste.replaceChildren();
     zoneFiltres.hidden = true;
-    boutonFiltres.hidden = true;
+    boutonFiltres.disabled = true;
     plus.hidden = true;
-    etat.textContent = "Tapez un métier, une compétence ou un code (RNCP, ROME) pour lancer la recherche.";
+    etat.textContent = "Tapez un métier, une compétence ou un code (RNCP, ROME), ou une ville, pour lancer la recherche.";
     return;
   }
   etat.textContent = "Recherche en cours…";
+  liste.setAttribute("aria-busy", "true");
   try {
-    const pagefind = await chargerMoteur();
     const filtres = filtresActifs();
-    const reponse = await pagefind.search(texte, Object.keys(filtres).length ? { filters: filtres } : {});
+    const proche = pres ? await chercherPres() : null;
     if (numero !== numeroRequete) return; // a newer search has started
-    resultats = reponse.results;
+    if (proche && proche.erreur) {
+      resultats = [];
+      liste.replaceChildren();
+      boutonFiltres.disabled = true;
+      plus.hidden = true;
+      etat.textContent = proche.erreur;
+      return;
+    }
+    let comptes = null;
+    if (texte) {
+      const pagefind = await chargerMoteur();
+      const reponse = await pagefind.search(texte, Object.keys(filtres).length ? { filters: filtres } : {});
+      if (numero !== numeroRequete) return;
+      resultats = reponse.results
+        .filter((r) => !proche || proche.parId.has(r.id))
+        .map((r) => ({ id: r.id, pagefind: r, proche: proche ? proche.proches.get(proche.parId.get(r.id)) : null }));
+      if (filtresCharges && !proche) comptes = await comptesPagefind(pagefind, texte, filtres, reponse);
+      if (filtresCharges && proche) comptes = comptesLocaux(new Map(resultats.map((r) => [r.proche.fiche.numero, r.proche])), filtres);
+    } else {
+      const retenus = [...proche.proches.values()].filter((p) => correspond(p.fiche, filtres));
+      retenus.sort((a, b) => (a.distance ?? Infinity) - (b.distance ?? Infinity) || a.fiche.titre.localeCompare(b.fiche.titre, "fr"));
+      resultats = retenus.map((p) => ({ id: p.fiche.id, proche: p }));
+      comptes = comptesLocaux(proche.proches, filtres);
+      filtresCharges = true; // the near places carry their filters: nothing more to load
+    }
+    if (numero !== numeroRequete) return;
     affiches = 0;
     liste.replaceChildren();
-    // counts of each filter value among the results (Pagefind leaves `filters` empty
-    // when no filter is applied; `totalFilters` then holds the same counts)
-    boutonFiltres.hidden = !resultats.length && !Object.keys(filtres).length;
-    if (filtresCharges) afficherFiltres(Object.keys(filtres).length ? reponse.filters : reponse.totalFilters);
+    boutonFiltres.disabled = !resultats.length && !Object.keys(filtres).length;
+    if (filtresCharges && comptes) afficherFiltres(comptes);
     await afficherSuite(numero);
-    const filtre = choisis.size && [...choisis.values()].some((v) => v.size) ? " avec les filtres choisis" : "";
-    etat.textContent = resultats.length
-      ? `${pluriel(resultats.length, "résultat")} pour « ${texte} »${filtre}.`
-      : `Aucun résultat pour « ${texte} »${filtre}. Essayez un autre mot, ou parcourez le catalogue ci-dessous.`;
+    etat.textContent = resume(texte, proche, Object.keys(filtres).length > 0);
   } catch (erreur) {
     etat.textContent = "La recherche n’a pas pu être chargée. Parcourez le catalogue ci-dessous.";
     throw erreur;
+  } finally {
+    if (numero === numeroRequete) liste.setAttribute("aria-busy", "false");
   }
+}
+
+function resume(texte, proche, filtre) {
+  const n = resultats.length;
+  const avec = filtre ? " avec les filtres choisis" : "";
+  const ou = proche ? ` à moins de ${proche.km} km de ${proche.ville.nom}${caseDistance.checked ? " ou à distance" : ""}` : "";
+  const homonymes = proche && proche.ville.autres.length ? ` D’autres communes portent ce nom : ${proche.ville.autres.join(", ")} ; précisez le département, par exemple « ${proche.ville.autres[0]} ».` : "";
+  if (!n) {
+    return `Aucun résultat${texte ? ` pour « ${texte} »` : ""}${ou}${avec}. ` +
+      (proche ? "Élargissez le rayon, ou parcourez le catalogue ci-dessous." : "Essayez un autre mot, ou parcourez le catalogue ci-dessous.") + homonymes;
+  }
+  return `${pluriel(n, texte ? "résultat" : "certification")}${texte ? ` pour « ${texte} »` : (proche ? " préparée" + (n > 1 ? "s" : "") : "")}${ou}${avec}.${homonymes}`;
 }
 
 async function afficherSuite(numero) {
   const lot = resultats.slice(affiches, affiches + PAR_PAGE);
-  const donnees = await Promise.all(lot.map((resultat) => resultat.data()));
+  const donnees = await Promise.all(lot.map((r) => (r.pagefind ? r.pagefind.data() : null)));
   if (numero !== numeroRequete) return;
   const code = champ.value.replace(/\s/g, "").toLowerCase();
-  for (const donnee of donnees) {
+  lot.forEach((resultat, i) => {
+    const donnee = donnees[i];
+    if (!donnee) {
+      liste.append(carteProche(resultat.proche));
+      return;
+    }
     const blocs = (donnee.sub_results || []).filter((s) => s.anchor && BLOC.test(s.anchor.id || ""));
     const exact = blocs.find((s) => s.anchor.id === code);
     if (exact) liste.append(carteBloc(donnee, exact)); // a bloc's exact code: that bloc first
-    liste.append(carteFiche(donnee, blocs.filter((s) => s !== exact)));
-  }
+    liste.append(carteFiche(donnee, blocs.filter((s) => s !== exact), resultat.proche));
+  });
   affiches += lot.length;
   plus.hidden = affiches >= resultats.length;
 }
@@ -127,19 +347,37 @@ function carte(url, titre, details, extrait) {
   entete.append(lien);
   const ligne = element("p", "resultat-meta");
   for (const [texte, classe] of details) if (texte) ligne.append(element("span", classe, texte));
-  const resume = element("p", "resultat-extrait");
-  resume.append(...extraitSur(extrait || ""));
-  item.append(entete, ligne, resume);
+  item.append(entete, ligne);
+  if (extrait !== null) {
+    const resume = element("p", "resultat-extrait");
+    resume.append(...extraitSur(extrait || ""));
+    item.append(resume);
+  }
   return item;
 }
 
-function statut(meta) {
-  return [meta.statut, `statut statut-${(meta.statut || "").toLowerCase()}`];
+function statut(valeur) {
+  return [valeur, `statut statut-${(valeur || "").toLowerCase()}`];
 }
 
-function carteFiche(donnee, blocs) {
+function lieuProche(proche) {
+  if (!proche) return null;
+  if (proche.distance === null) return element("p", "resultat-lieu", "Se prépare à distance.");
+  const km = proche.distance < 1 ? "moins de 1 km" : `${Math.round(proche.distance).toLocaleString("fr-FR")} km`;
+  return element("p", "resultat-lieu", `Au plus près : ${proche.lieu.organisme}, ${proche.lieu.commune} (${km}).`);
+}
+
+function carteProche(proche) {
+  const fiche = proche.fiche;
+  const item = carte(`${FICHES}${fiche.numero.toLowerCase()}/`, fiche.titre, [["Fiche"], [fiche.numero, "numero"], [fiche.niveau], statut(fiche.statut)], null);
+  item.append(lieuProche(proche));
+  return item;
+}
+
+function carteFiche(donnee, blocs, proche) {
   const meta = donnee.meta || {};
-  const item = carte(donnee.url, meta.title || donnee.url, [["Fiche"], [meta.numero, "numero"], [meta.niveau], statut(meta)], donnee.excerpt);
+  const item = carte(donnee.url, meta.title || donnee.url, [["Fiche"], [meta.numero, "numero"], [meta.niveau], statut(meta.statut)], donnee.excerpt);
+  if (proche) item.append(lieuProche(proche));
   if (blocs.length) {
     item.append(element("p", "resultat-fiche", blocs.length > 1 ? "Blocs de compétences correspondants :" : "Bloc de compétences correspondant :"));
     const sousListe = element("ul", "resultat-blocs");
@@ -158,7 +396,7 @@ function carteFiche(donnee, blocs) {
 function carteBloc(donnee, sous) {
   const meta = donnee.meta || {};
   const item = carte(lienBloc(donnee, sous), titreBloc(sous),
-    [["Bloc de compétences"], [sous.anchor.id.toUpperCase(), "numero"], [meta.niveau], statut(meta)], sous.excerpt);
+    [["Bloc de compétences"], [sous.anchor.id.toUpperCase(), "numero"], [meta.niveau], statut(meta.statut)], sous.excerpt);
   item.insertBefore(element("p", "resultat-fiche", `Bloc de la certification « ${meta.title} » (${meta.numero})`), item.lastChild);
   return item;
 }
@@ -171,13 +409,17 @@ function extraitSur(html) {
     noeud.nodeName === "MARK" ? element("mark", null, noeud.textContent) : document.createTextNode(noeud.textContent));
 }
 
+// -- filters --------------------------------------------------------------------------------------
+
 function afficherFiltres(comptes) {
   const focus = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.filtre : null;
+  const cherches = new Map([...zoneFiltres.querySelectorAll("input[data-valeurs]")].map((c) => [c.dataset.valeurs, c.value]));
   zoneFiltres.replaceChildren();
   let numeroCase = 0;
   for (const [cle, libelle] of LIBELLES) {
     const dejaChoisis = choisis.get(cle) || new Set();
     const valeurs = Object.entries(comptes[cle] || {}).filter(([valeur, n]) => n > 0 || dejaChoisis.has(valeur));
+    for (const valeur of dejaChoisis) if (!valeurs.some(([v]) => v === valeur)) valeurs.push([valeur, 0]);
     if (!valeurs.length) continue;
     valeurs.sort(([a], [b]) => a.localeCompare(b, "fr", { numeric: true }));
     const groupe = element("details", "filtre");
@@ -186,6 +428,21 @@ function afficherFiltres(comptes) {
     if (dejaChoisis.size) resume.append(element("span", "filtre-compte", ` (${dejaChoisis.size} choisi${dejaChoisis.size > 1 ? "s" : ""})`));
     const cadre = element("fieldset");
     cadre.append(element("legend", "visuellement-cache", libelle));
+    let champValeurs = null;
+    if (valeurs.length > VALEURS_VISIBLES) {
+      // ROME codes, certifiers, départements: thousands at national scale; find them by typing
+      const id = `filtre-cherche-${cle}`;
+      const etiquette = element("label", "filtre-cherche-libelle", `Trouver ${libelle.toLowerCase()} parmi ${valeurs.length.toLocaleString("fr-FR")}`);
+      etiquette.htmlFor = id;
+      champValeurs = element("input", "filtre-cherche");
+      champValeurs.type = "search";
+      champValeurs.id = id;
+      champValeurs.dataset.valeurs = cle;
+      champValeurs.autocomplete = "off";
+      champValeurs.value = cherches.get(cle) || "";
+      cadre.append(etiquette, champValeurs);
+    }
+    const lignes = [];
     for (const [valeur, n] of valeurs) {
       const id = `filtre-${++numeroCase}`;
       const caseACocher = element("input");
@@ -205,7 +462,26 @@ function afficherFiltres(comptes) {
       etiquette.append(element("span", "filtre-nombre", `(${n.toLocaleString("fr-FR")})`));
       const ligne = element("div", "filtre-valeur");
       ligne.append(caseACocher, etiquette);
+      lignes.push([ligne, normaliser(valeur), dejaChoisis.has(valeur), n]);
       cadre.append(ligne);
+    }
+    if (champValeurs) {
+      const etatValeurs = element("p", "filtre-etat precision");
+      etatValeurs.setAttribute("role", "status");
+      cadre.append(etatValeurs);
+      const trier = () => {
+        // chosen values always show; then those matching what is typed, or the most frequent
+        const cherche = normaliser(champValeurs.value);
+        const visibles = lignes.filter(([, texte, choisi]) => choisi || (cherche ? texte.includes(cherche) : false));
+        const plusFrequents = cherche ? [] : lignes.filter(([, , choisi]) => !choisi).sort((a, b) => b[3] - a[3]).slice(0, VALEURS_VISIBLES);
+        const montrees = new Set([...visibles, ...plusFrequents]);
+        for (const entree of lignes) entree[0].hidden = !montrees.has(entree);
+        etatValeurs.textContent = cherche
+          ? `${pluriel(visibles.length, "valeur")} pour « ${champValeurs.value.trim()} ».`
+          : `Les ${Math.min(VALEURS_VISIBLES, lignes.length)} plus fréquentes ; tapez pour trouver les autres.`;
+      };
+      champValeurs.addEventListener("input", trier);
+      trier();
     }
     groupe.append(resume, cadre);
     zoneFiltres.append(groupe);
@@ -217,6 +493,8 @@ function afficherFiltres(comptes) {
   }
 }
 
+// -- events ---------------------------------------------------------------------------------------
+
 document.getElementById("recherche-formulaire").addEventListener("submit", (evenement) => {
   evenement.preventDefault();
   clearTimeout(minuteur);
@@ -226,6 +504,13 @@ champ.addEventListener("input", () => {
   clearTimeout(minuteur);
   minuteur = setTimeout(chercher, 300);
 });
+champPres.addEventListener("input", () => {
+  proposerVilles();
+  clearTimeout(minuteur);
+  minuteur = setTimeout(chercher, 500);
+});
+choixKm.addEventListener("change", chercher);
+caseDistance.addEventListener("change", chercher);
 boutonFiltres.addEventListener("click", async () => {
   const ouvrir = boutonFiltres.getAttribute("aria-expanded") !== "true";
   boutonFiltres.setAttribute("aria-expanded", String(ouvrir));
@@ -245,6 +530,7 @@ plus.addEventListener("click", () => {
   });
 });
 
-interfaceRecherche.hidden = false;
-champ.value = new URLSearchParams(window.location.search).get("q") || "";
+interfaceRecherche.classList.remove("en-attente");
+lireAdresse();
+if ([...choisis.values()].some((v) => v.size)) filtresCharges = false;
 chercher();
