@@ -148,8 +148,8 @@ def lieu(formation: Element, action: Element, index: int, source: str, date: str
         "url": _url(texte(action, "url-action/urlweb")) or _url(texte(formation, "url-formation/urlweb")),
         "offre": {"source": source, "numero": numero, "date": date},
     }
-    if place["a_distance"]:  # at a distance: no address to show or to locate
-        for key in ("adresse", "lat", "lon"):
+    if place["a_distance"]:  # at a distance: no place, the body's address is not where one trains
+        for key in ("adresse", "code_postal", "commune", "code_insee", "lat", "lon"):
             place[key] = None
     return {k: value for k, value in place.items() if value not in (None, "")}
 
