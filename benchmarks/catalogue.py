@@ -107,6 +107,21 @@ def generate(folder: Path, fiches: int, seed: int = 26224) -> Path:
     def real_length(field: str) -> int:
         return int(rng.choice(TEXT_LENGTHS[field]) * rng.uniform(0.6, 1.6))
 
+    def partner_count() -> int:
+        # skewed as nationally: most fiches have none (state diplomas) or a few; one in twenty
+        # (titres professionnels, networks) has hundreds: 15.5 on average
+        roll = rng.random()
+        if roll < 0.55:
+            return 0
+        return min(900, int(rng.expovariate(1 / (8 if roll < 0.95 else 250))))
+
+    def place_count(actif: bool) -> int:
+        # the national training offer: about 30 places for an active fiche (some hundreds),
+        # hardly any for an inactive one (about 135,000 places for the whole RNCP)
+        if not actif:
+            return 0 if rng.random() < 0.92 else rng.randint(1, 2)
+        return 0 if rng.random() < 0.2 else min(600, int(rng.expovariate(1 / 30)) + 1)
+
     def bloc_count() -> int:
         # 45 % without blocs (older fiches), the others 2 to 6: 2.17 on average, as nationally
         return 0 if rng.random() < 0.457 else rng.randint(2, 6)
@@ -152,11 +167,12 @@ def generate(folder: Path, fiches: int, seed: int = 26224) -> Path:
         if i > 0 and rng.random() < 0.4:  # a predecessor, often in the catalogue
             fiche["anciennes_certifications"] = [{"numero": f"RNCP{30000 + rng.randrange(i)}", "intitule": sentence(5).rstrip(".")}]
         fiche["partenaires"] = [
-            {"nom": f"{sentence(2).rstrip('.')} formation", "habilitation": rng.choice(["HABILITATION_FORMER", "HABILITATION_ORGANISER", "HABILITATION_ORGA_FORM"]), "etat": "Actif"}
-            for _ in range(min(60, int(rng.expovariate(1 / PARTNERS_PER_FICHE))))
+            {"nom": f"{sentence(2).rstrip('.')} formation", "siret": f"{rng.randrange(10**13, 10**14):014d}",
+             "habilitation": rng.choice(["HABILITATION_FORMER", "HABILITATION_ORGANISER", "HABILITATION_ORGA_FORM"]), "etat": "Actif"}
+            for _ in range(partner_count())
         ]
         fiche["lieux_preparation"] = []
-        for _ in range(0 if rng.random() < 0.3 else min(12, int(rng.expovariate(1 / 4)) + 1)):
+        for _ in range(place_count(actif)):
             code_postal, commune, _ = rng.choice(places)
             if rng.random() < 0.05:
                 fiche["lieux_preparation"].append({"organisme": sentence(3).rstrip("."), "a_distance": True})

@@ -191,10 +191,12 @@ def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str],
         update_in_place(old, found.fiche)
         last.catalogue.digests[old.numero] = sha
         last.files[str(path)] = sha
-    todo = last.affected([f.numero for f in news])
     digests = Digests(last.catalogue)
-    for page in todo:
+    todo = []
+    for page in last.affected([f.numero for f in news]):
         page.signature = digests.signature(key, page.path, page.deps)
+        if page.signature != last.manifest.signatures.get(page.path):  # what it shows changed
+            todo.append(page)
     remade = {page.file for page in todo}
     for path in last.manifest.hashes:
         if path not in remade and not path.startswith(SEARCH_BUNDLE):

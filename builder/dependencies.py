@@ -4,8 +4,12 @@ A page lists its dependencies as keys (see `pages.Page.deps`); each key names da
 catalogue, and its digest is computed here from the catalogue just read:
 
 - `("fiche", n)`: the fiche's file (its bytes' hash);
+- `("organismes", n)`, `("lieux de", n)`: what the lists of a fiche's bodies and places show (its
+  title, its bodies and the SIRETs of its places; its places), so that an edit to its texts
+  leaves them alone;
+- `("carte de", n)`: what a list shows of a fiche (its card: title, level, status, certifiers);
 - `("liens", n)`: what a fiche page shows of other fiches: the fiches it names and their
-  titles, its successors, the labels of its taxonomy terms;
+  titles (not their texts), its successors and their titles, the labels of its taxonomy terms;
 - `("resume",)`: the list of taxonomies and their sizes (home, search and 404 pages);
 - `("taxonomie", name)`: every term of a taxonomy (slug, label, count);
 - `("terme", name, slug)`: one term;
@@ -28,6 +32,7 @@ from functools import cache as memoize
 from typing import Any
 
 from .catalogue import Catalogue
+from .lieux import avec_lieu
 from .model import Fiche
 from .urls import certificateur_slug, code_slug
 
@@ -78,10 +83,22 @@ class Digests:
         if kind == "fiche":
             fiche = c.fiche(rest[0])
             return None if fiche is None else (c.digests.get(fiche.numero), c.est_active(fiche))
+        if kind == "carte de":  # a fiche's card in the lists
+            fiche = c.fiche(rest[0])
+            if fiche is None:
+                return None
+            return _hash(fiche.intitule, fiche.niveau, c.est_active(fiche), [x.nom for x in fiche.certificateurs])
+        if kind == "organismes":  # the list of a fiche's bodies: its title, its bodies, its places' SIRETs
+            fiche = c.by_numero[rest[0]]
+            return _hash(fiche.intitule, [p.model_dump() for p in fiche.partenaires], sorted(avec_lieu(fiche)))
+        if kind == "lieux de":  # the list of a fiche's places: its title and its places
+            fiche = c.by_numero[rest[0]]
+            return _hash(fiche.intitule, self._lieux(fiche))
         if kind == "liens":
             fiche = c.by_numero[rest[0]]
-            others = [(n, self.digest(("fiche", n))) for n in referenced(fiche)]
-            successeurs = [(f.numero, self.digest(("fiche", f.numero))) for f in c.successeurs(fiche)]
+            # of the fiches it names, a page shows their title (and whether they are in the catalogue)
+            others = [(n, c.by_numero[n].intitule if n in c.by_numero else None) for n in referenced(fiche)]
+            successeurs = [(f.numero, f.intitule) for f in c.successeurs(fiche)]
             return _hash(others, successeurs, term_labels(c, fiche))
         if kind == "resume":
             return _hash([(t.name, t.titre, t.description, len(t.terms)) for t in c.taxonomies.values()])

@@ -66,7 +66,7 @@ def _listed(p: Pagination[Any]) -> list[Key]:
     """A list page depends on its place in the pagination and on what it lists."""
     keys: list[Key] = [("=", (p.page, p.pages, p.total))]
     for item in p.items:
-        keys.append(("fiche", item.numero) if isinstance(item, Fiche) else ("terme", item.taxonomy, item.slug))
+        keys.append(("carte de", item.numero) if isinstance(item, Fiche) else ("terme", item.taxonomy, item.slug))
     return keys
 
 
@@ -91,13 +91,13 @@ def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
         for n in range(1, places.pages + 1):
             context = {"fiche": fiche, "pagination": Pagination(places.page(n), n, places.pages, len(places.sur_place),
                                                                 partial(urls.lieux, fiche))}
-            pages.append(Page(urls.lieux(fiche, n), ["lieux.html"], context, deps=own))
+            pages.append(Page(urls.lieux(fiche, n), ["lieux.html"], context, deps=[("lieux de", fiche.numero)]))
         if nombre_de_pages(fiche):
             ordered = en_ordre(fiche)
             index = lettres(ordered)
             for p in paginate(ordered, PAR_PAGE, partial(urls.organismes, fiche)):
                 context = {"fiche": fiche, "pagination": p, "lettres": index}
-                pages.append(Page(p.path_of(p.page), ["organismes.html"], context, deps=own))
+                pages.append(Page(p.path_of(p.page), ["organismes.html"], context, deps=[("organismes", fiche.numero)]))
     for taxonomy in catalogue.taxonomies.values():
         for p in paginate(taxonomy.terms, TERMS_PER_PAGE, lambda n, t=taxonomy.name: urls.taxonomy(t, n)):
             templates = [f"{taxonomy.name}/taxonomy.html", "taxonomy.html"]

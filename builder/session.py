@@ -90,7 +90,7 @@ class Last:
     def affected(self, numeros: list[str]) -> list[Page]:
         """The pages that show something of these fiches."""
         numbers = set(numeros)
-        keys: list[Key] = [("fiche", n) for n in numbers]
+        keys: list[Key] = [(kind, n) for n in numbers for kind in ("fiche", "carte de", "organismes", "lieux de")]
         for fiche in self.catalogue.fiches:  # fiches whose pages show these: they link to them...
             if numbers.intersection(referenced(fiche)):
                 keys.append(("liens", fiche.numero))
