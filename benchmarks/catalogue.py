@@ -68,14 +68,27 @@ PARTNERS_PER_FICHE = 397774 / 25638  # ≈15.5
 JURY_LENGTH = (300, 900)
 
 
-def towns() -> list[tuple[str, str, str]]:
-    """(postal code, commune, département code) of the communes GeoNames places itself
+# The 40 largest communes (INSEE code: inhabitants in thousands, census 2021, rounded): training
+# places gather there, about a third of the national offer.
+CITIES = {
+    "75056": 2133, "13055": 873, "69123": 522, "31555": 504, "06088": 343, "44109": 320, "34172": 302,
+    "67482": 291, "33063": 261, "59350": 236, "35238": 222, "51454": 180, "83137": 180, "42218": 173,
+    "76351": 166, "38185": 158, "21231": 156, "49007": 155, "30189": 149, "69266": 156, "63113": 147,
+    "72181": 145, "13001": 147, "29019": 139, "37261": 137, "80021": 134, "87085": 130, "74010": 131,
+    "66136": 119, "92012": 121, "57463": 120, "25056": 119, "45234": 116, "93066": 113, "76540": 114,
+    "95018": 111, "93048": 111, "68224": 108, "14118": 106, "54395": 104,
+}
+CITY_SHARE = 0.35
+
+
+def towns() -> list[tuple[str, str, str, str, float, float]]:
+    """(postal code, commune, département code, INSEE code, latitude, longitude) of the communes GeoNames places itself
     (the towns with 500 inhabitants or more), where preparation places are."""
     import csv
     import gzip
 
     with gzip.open(ROOT / "builder" / "data" / "communes.csv.gz", "rt", encoding="utf-8") as stream:
-        return [(row["codes_postaux"].split()[0], row["nom"], row["departement"])
+        return [(row["codes_postaux"].split()[0], row["nom"], row["departement"], row["insee"], float(row["lat"]), float(row["lon"]))
                 for row in csv.DictReader(stream) if row["precision"] == "commune" and row["codes_postaux"]]
 
 
@@ -85,6 +98,9 @@ def generate(folder: Path, fiches: int, seed: int = 26224) -> Path:
     words, cumulative = vocabulary()
     romes = rome_codes()
     places = towns()
+    cities = [town for town in places if town[3] in CITIES]
+    sites: dict[tuple, list[dict]] = {}  # town -> its training centres
+    city_weights = [CITIES[town[3]] for town in cities]
     certifiers = [f"Organisme {rng.choice(words).capitalize()} {i}" for i in range(max(20, fiches // 12))]
     nsf = [f"{n}{suffix}" for n in range(100, 440, 10) for suffix in ("", "p", "t", "n", "r")]
     levels, level_weights = zip(*ACTIVE_LEVELS.items())
@@ -173,14 +189,20 @@ def generate(folder: Path, fiches: int, seed: int = 26224) -> Path:
         ]
         fiche["lieux_preparation"] = []
         for _ in range(place_count(actif)):
-            code_postal, commune, _ = rng.choice(places)
+            town = rng.choices(cities, city_weights)[0] if rng.random() < CITY_SHARE else rng.choice(places)
             if rng.random() < 0.05:
                 fiche["lieux_preparation"].append({"organisme": sentence(3).rstrip("."), "a_distance": True})
-            else:
-                fiche["lieux_preparation"].append({
-                    "organisme": sentence(3).rstrip("."), "adresse": f"{rng.randint(1, 200)} rue {rng.choice(words).capitalize()}",
-                    "code_postal": code_postal, "commune": commune,
-                })
+                continue
+            # a training centre prepares several certifications: most places are at a centre
+            # already seen in the town; most offers give coordinates (a centre's own)
+            known = sites.setdefault(town, [])
+            if not known or rng.random() < 1 / (1 + len(known) ** 0.5):
+                code_postal, commune, _, _, lat, lon = town
+                known.append({"organisme": sentence(3).rstrip("."), "adresse": f"{rng.randint(1, 200)} rue {rng.choice(words).capitalize()}",
+                              "code_postal": code_postal, "commune": commune}
+                             | ({"lat": round(lat + rng.uniform(-0.03, 0.03), 5), "lon": round(lon + rng.uniform(-0.04, 0.04), 5)}
+                                if rng.random() < 0.7 else {}))
+            fiche["lieux_preparation"].append(dict(rng.choice(known)))
         path = folder / "content" / "fiches" / f"{numero.lower()}.yaml"
         path.write_text(yaml.dump(fiche, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
     return folder

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import json
 import resource
 import sys
 import tempfile
@@ -28,6 +29,7 @@ from builder.serve import make_server
 from .catalogue import generate
 
 QUERIES = ["projet", "stratégie digitale", "RNCP30042"]
+NEAR = [("35000", "30"), ("75011", "30"), ("Lyon", "50")]  # a town, Paris (eight départements in reach), a name
 COMPRESSED = {".html", ".css", ".js", ".json", ".svg"}  # GitHub Pages gzips these; Pagefind's data is gzipped already
 
 
@@ -56,6 +58,16 @@ def measure(site: Path) -> dict[str, int]:
                 transferred.append(body + sizes["responseHeadersSize"])
 
             context.on("requestfinished", finished)
+
+            def settle() -> None:
+                # "networkidle" is a load state, reached once per navigation: after a query,
+                # wait instead until no request has finished for half a second
+                while True:
+                    count = len(transferred)
+                    page.wait_for_timeout(500)
+                    if len(transferred) == count:
+                        return
+
             page = context.new_page()
             page.goto(f"http://127.0.0.1:{server.server_port}/catalogue/recherche/")
             page.wait_for_load_state("networkidle")
@@ -65,11 +77,21 @@ def measure(site: Path) -> dict[str, int]:
                 page.fill("#recherche-q", query)
                 page.press("#recherche-q", "Enter")
                 page.wait_for_function(f"document.getElementById('recherche-etat').textContent.includes({query!r})")
-                page.wait_for_load_state("networkidle")
-                page.wait_for_timeout(300)
+                settle()
                 figures[f"query {i}"], figures[f"query {i} requests"] = sum(transferred[seen:]), len(transferred) - seen
                 figures[f"query {i} results"] = page.locator("#recherche-resultats > li").count()
                 seen = len(transferred)
+            for town, km in NEAR:  # each from a fresh search page, as a visitor arriving
+                page.goto(f"http://127.0.0.1:{server.server_port}/catalogue/recherche/")
+                page.wait_for_load_state("networkidle")
+                seen = len(transferred)
+                page.select_option("#recherche-km", km)
+                page.fill("#recherche-pres", town)
+                page.wait_for_function("""() => / km d/.test(document.getElementById('recherche-etat').textContent)
+                    && document.getElementById('recherche-resultats').getAttribute('aria-busy') === 'false'""")
+                settle()
+                figures[f"near {town}"], figures[f"near {town} requests"] = sum(transferred[seen:]), len(transferred) - seen
+                figures[f"near {town} results"] = page.inner_text("#recherche-etat")
             browser.close()
     finally:
         server.shutdown()
@@ -88,14 +110,22 @@ def run(fiches: int) -> None:
         index = report.index
         assert index is not None
         figures = measure(Path(tmp) / "site")
+        proximite = Path(tmp) / "site" / "pagefind" / "proximite"
+        per_departement = json.loads((proximite / "index.json").read_text())["departements"]
+        largest = sorted(((path.stat().st_size, path.name) for path in proximite.glob("*.json") if path.stem[:2].isalnum() and path.stem not in ("ids", "index")), reverse=True)[:3]
     kb = lambda n: f"{n / 1024:,.0f} KB"  # noqa: E731
     print(f"\n{fiches:,} fiches (generated in {generated:.1f} s): {report.pages:,} pages built in {report.seconds:.1f} s")
     print(f"  index: {index.pages:,} pages, {index.words:,} words, in {report.steps['index for search']:.1f} s; "
           f"bundle {index.files:,} files, {kb(index.bytes)}")
+    print(f"  places with coordinates: {sum(per_departement.values()):,} in {len(per_departement)} départements; "
+          f"largest files: " + ", ".join(f"{name} {kb(size)}" for size, name in largest) + " (uncompressed)")
     print(f"  search page first load: {kb(figures['page'])} in {figures['page requests']} requests")
     for i, query in enumerate(QUERIES, 1):
         print(f"  query {i} «{query}»: {kb(figures[f'query {i}'])} in {figures[f'query {i} requests']} requests, "
               f"{figures[f'query {i} results']} results shown")
+    for town, km in NEAR:
+        print(f"  near «{town}», {km} km: {kb(figures[f'near {town}'])} in {figures[f'near {town} requests']} requests: "
+              f"{figures[f'near {town} results']}")
     print(f"  peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
 
 

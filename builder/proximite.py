@@ -5,11 +5,10 @@ certifications prepared near a town, each small, fetched only for the départeme
 - `geo/cp/<département>.json`: the postal codes of a département, each with its communes;
 - `geo/noms/<clé>.json`: the communes whose name starts alike (`re`: Rennes, Reims…; `s-ma`:
   Saint-Malo…), for a town typed by name;
-- `pagefind/proximite/index.json`: the départements that have places, and
-  `pagefind/proximite/<département>.json`: the catalogue's places in that département and
-  their fiches, with each fiche's Pagefind id so that a text search can be crossed with the
-  places without loading a page of results; written with the search index, which gives those
-  ids, and `pagefind/proximite/distance.json`, the fiches prepared at a distance.
+- `pagefind/proximite/`: the catalogue's places by département, and what a result shows of
+  their fiches, each piece fetched only when needed (see `place_files`); written with the
+  search index, which gives the fiches' Pagefind ids, so that a text search can be crossed
+  with the places without loading a page of results.
 
 The page computes distances itself (haversine): no server, no third party.
 """
@@ -25,13 +24,14 @@ from functools import cache
 from pathlib import Path
 
 from .carte import departement, places
-from .catalogue import Catalogue
+from .catalogue import Catalogue, fiche_order
 from .geo import cle, gazetteer
 from .model import Fiche
 from .nomenclature import departements
 from .search import filtres, niveau_libelle, statut_libelle
 
 _ARTICLES = ("saint ", "sainte ", "le ", "la ", "les ", "l ")
+_ARRONDISSEMENT = re.compile(r"\s+\d+(er|e)\s+Arrondissement$")
 
 
 def bucket(key: str) -> str:
@@ -53,22 +53,27 @@ def town_files() -> dict[str, str]:
     """The files of the gazetteer: départements, postal codes, names (paths from the site root)."""
     communes = gazetteer().communes
     boxes: dict[str, list[float]] = {}
-    by_code: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    by_code: dict[str, dict[str, dict[str, list]]] = defaultdict(lambda: defaultdict(dict))
     by_name: dict[str, list] = defaultdict(list)
     for c in communes:
         box = boxes.setdefault(c.departement, [c.lat, c.lon, c.lat, c.lon])
         box[:] = [min(box[0], c.lat), min(box[1], c.lon), max(box[2], c.lat), max(box[3], c.lon)]
-        name = re.sub(r"\s+\d+(er|e)\s+Arrondissement$", "", c.nom)
+        name = _ARRONDISSEMENT.sub("", c.nom)
+        arrondissement = name != c.nom
         for code in c.codes_postaux:
-            by_code[c.departement][code].append([name, round(c.lat, 4), round(c.lon, 4)])
-        by_name[bucket(cle(c.nom))].append([name, c.departement, c.codes_postaux[0] if c.codes_postaux else "",
-                                            round(c.lat, 4), round(c.lon, 4), len(c.codes_postaux)])
+            # Paris, Lyon, Marseille: a postal code's arrondissement (more precise) rather than the city
+            towns = by_code[c.departement][code]
+            if arrondissement or name not in towns:
+                towns[name] = [name, round(c.lat, 4), round(c.lon, 4)]
+        if not arrondissement:  # the city itself is in the names, with all its postal codes
+            by_name[bucket(cle(c.nom))].append([name, c.departement, c.codes_postaux[0] if c.codes_postaux else "",
+                                                round(c.lat, 4), round(c.lon, 4), len(c.codes_postaux)])
     known = departements()
     files = {"geo/departements.json": _json({
         code: [known[code].nom if code in known else code, known[code].region if code in known else "",
                *[round(x, 3) for x in box]] for code, box in sorted(boxes.items())})}
     for code, codes in sorted(by_code.items()):
-        files[f"geo/cp/{code.lower()}.json"] = _json({cp: towns for cp, towns in sorted(codes.items())})
+        files[f"geo/cp/{code.lower()}.json"] = _json({cp: list(towns.values()) for cp, towns in sorted(codes.items())})
     for key, towns in sorted(by_name.items()):
         files[f"geo/noms/{key.replace(' ', '_')}.json"] = _json(sorted(towns))
     return files
@@ -84,57 +89,84 @@ def fragment_ids(bundle: Path) -> dict[str, str]:
     return found
 
 
+FICHES_PAR_LOT = 64  # fiches per file of what a result shows
+ORGANISMES_PAR_LOT = 128  # names per file of a département's bodies
+
+
 def place_files(catalogue: Catalogue, urls, ids: dict[str, str]) -> dict[str, bytes]:
-    """The places of the catalogue by département, and the fiches prepared at a distance, each
-    fiche with what a result shows (number, title, level, status, Pagefind id) and its filter
-    values, for a search with filters but no text (paths inside the search bundle)."""
-    by_departement: dict[str, list[tuple[Fiche, object]]] = defaultdict(list)
-    distance: list[Fiche] = []
+    """The search-near-me files (paths inside the search bundle). Every fiche with a place has
+    a number, in the order of titles, so that results at one distance are next to each other
+    in the lots of what they show:
+
+    - `index.json`: the départements that have places (with how many), the sizes of the lots;
+    - `<département>.json`: its places grouped by position (`[lat, lon, commune, fiches,
+      bodies]`: the fiches' numbers as differences from the previous one, and for each the
+      number of its body among the département's);
+    - `organismes/<département>-<lot>.json`: the names of the département's bodies;
+    - `fiches/<lot>.json`: what a result shows of a fiche (Pagefind id, number, title, level,
+      status);
+    - `ids.json`: the Pagefind id of each fiche (to cross a text search with the places);
+    - `filtres/<filtre>.json`: each filter's values and each fiche's values, fetched for the
+      filters in use;
+    - `distance.json`: the fiches that can be prepared at a distance.
+    """
+    located: list[tuple[Fiche, list]] = []
     for fiche in catalogue.fiches:
         preparation = places(fiche)[0]
-        if any(p.lieu.a_distance for p in preparation):
-            distance.append(fiche)
-        for place in preparation:
-            if place.position and not place.lieu.a_distance and (where := departement(place)):
-                by_departement[where.code].append((fiche, place))
-    files = {}
-    for code, found in sorted(by_departement.items()):
-        table = _Table(catalogue, urls, ids)
-        lieux = [[table.index(fiche), round(place.position.lat, 4), round(place.position.lon, 4),
-                  place.lieu.commune or "", place.lieu.organisme] for fiche, place in found]
-        files[f"proximite/{code.lower()}.json"] = _json({"v": table.values, "f": table.fiches, "l": lieux}).encode()
-    table = _Table(catalogue, urls, ids)
-    for fiche in distance:
-        table.index(fiche)
-    files["proximite/distance.json"] = _json({"v": table.values, "f": table.fiches}).encode()
-    # which départements have places (the page fetches no file that does not exist)
-    files["proximite/index.json"] = _json({code.lower(): len(found) for code, found in sorted(by_departement.items())}).encode()
+        sur_place = [p for p in preparation if p.position and not p.lieu.a_distance]
+        if sur_place or any(p.lieu.a_distance for p in preparation):
+            located.append((fiche, sur_place))
+    located.sort(key=lambda item: fiche_order(item[0]))
+    numero = {fiche.numero: i for i, (fiche, _) in enumerate(located)}
+    groups: dict[str, dict[tuple, dict[int, str]]] = defaultdict(dict)  # département -> position -> fiche -> body
+    counts: dict[str, int] = defaultdict(int)
+    for fiche, sur_place in located:
+        for place in sur_place:
+            if where := departement(place):
+                counts[where.code.lower()] += 1
+                key = (round(place.position.lat, 3), round(place.position.lon, 3), place.lieu.commune or "")
+                groups[where.code.lower()].setdefault(key, {}).setdefault(numero[fiche.numero], place.lieu.organisme)
+    files: dict[str, bytes] = {}
+    for code, positions in sorted(groups.items()):
+        bodies = sorted({body for found in positions.values() for body in found.values()})
+        body_number = {body: i for i, body in enumerate(bodies)}
+        rows = []
+        for (lat, lon, commune), found in sorted(positions.items()):
+            fiches = sorted(found)
+            rows.append([lat, lon, commune, [b - a for a, b in zip([0, *fiches], fiches)],
+                         [body_number[found[i]] for i in fiches]])
+        files[f"proximite/{code}.json"] = _json(rows).encode()
+        for lot in range(0, len(bodies), ORGANISMES_PAR_LOT):
+            files[f"proximite/organismes/{code}-{lot // ORGANISMES_PAR_LOT}.json"] = _json(bodies[lot:lot + ORGANISMES_PAR_LOT]).encode()
+    for lot in range(0, len(located), FICHES_PAR_LOT):
+        files[f"proximite/fiches/{lot // FICHES_PAR_LOT}.json"] = _json([
+            [ids.get(urls.fiche(fiche), ""), fiche.numero, fiche.intitule, niveau_libelle(fiche), statut_libelle(catalogue, fiche)]
+            for fiche, _ in located[lot:lot + FICHES_PAR_LOT]]).encode()
+    files["proximite/ids.json"] = _json([ids.get(urls.fiche(fiche), "") for fiche, _ in located]).encode()
+    for key, found in _values(catalogue, [fiche for fiche, _ in located]).items():
+        files[f"proximite/filtres/{key}.json"] = _json(found).encode()
+    files["proximite/distance.json"] = _json([i for i, (fiche, _) in enumerate(located)
+                                              if any(p.lieu.a_distance for p in places(fiche)[0])]).encode()
+    files["proximite/index.json"] = _json({
+        "departements": {code: counts[code] for code in sorted(groups)},
+        "fiches": len(located), "lot": FICHES_PAR_LOT, "lot_organismes": ORGANISMES_PAR_LOT}).encode()
     return files
 
 
-class _Table:
-    """The fiches of one file, and the filter values they share (written once per file)."""
-
-    def __init__(self, catalogue: Catalogue, urls, ids: dict[str, str]):
-        self.catalogue, self.urls, self.ids = catalogue, urls, ids
-        self.fiches: list[list] = []
-        self.values: list[list[str]] = []
-        self._fiche: dict[str, int] = {}
-        self._value: dict[tuple[str, str], int] = {}
-
-    def index(self, fiche: Fiche) -> int:
-        if fiche.numero not in self._fiche:
-            self._fiche[fiche.numero] = len(self.fiches)
-            values = [self._value_index(key, value) for key, found in filtres(self.catalogue, fiche).items() for value in found]
-            self.fiches.append([self.ids.get(self.urls.fiche(fiche), ""), fiche.numero, fiche.intitule,
-                                niveau_libelle(fiche), statut_libelle(self.catalogue, fiche), values])
-        return self._fiche[fiche.numero]
-
-    def _value_index(self, key: str, value: str) -> int:
-        if (key, value) not in self._value:
-            self._value[key, value] = len(self.values)
-            self.values.append([key, value])
-        return self._value[key, value]
+def _values(catalogue: Catalogue, fiches: list[Fiche]) -> dict[str, dict[str, list]]:
+    """For each filter: its values (`v`, in order of appearance) and the values of each fiche
+    (`f`, numbers into `v`)."""
+    found: dict[str, dict[str, list]] = {}
+    numbers: dict[str, dict[str, int]] = defaultdict(dict)
+    for i, fiche in enumerate(fiches):
+        for key, values in filtres(catalogue, fiche).items():
+            table = found.setdefault(key, {"v": [], "f": [[] for _ in fiches]})
+            for value in values:
+                if value not in numbers[key]:
+                    numbers[key][value] = len(table["v"])
+                    table["v"].append(value)
+                table["f"][i].append(numbers[key][value])
+    return found
 
 
 def writer(catalogue: Catalogue, urls) -> Callable[[Path], dict[str, bytes]]:

@@ -108,6 +108,15 @@ def test_an_unknown_town_and_homonyms_are_said(page, origin):
         ("RNCP35809", "Au plus près : Campus des métiers, Saint-Denis (moins de 1 km).")]
 
 
+def test_cities_with_arrondissements_are_one_town(page, origin):
+    """Paris, Lyon and Marseille are one town by name, and their postal codes name it once."""
+    near(page, origin, "pres=Lyon&km=10")
+    state = page.inner_text("#recherche-etat")
+    assert "à moins de 10 km de Lyon (69)." in state and "D’autres communes" not in state
+    near(page, origin, "pres=69006&km=10")
+    assert "à moins de 10 km de 69006 Lyon." in page.inner_text("#recherche-etat")
+
+
 def test_a_near_me_search_downloads_little_and_only_when_used(browser, origin):
     context = browser.new_context()
     sizes: list[tuple[str, int]] = []
@@ -119,7 +128,11 @@ def test_a_near_me_search_downloads_little_and_only_when_used(browser, origin):
     before = len(sizes)
     page.fill("#recherche-pres", "35000")
     page.wait_for_function("document.getElementById('recherche-etat').textContent.includes('35000 Rennes')")
-    page.wait_for_load_state("networkidle")
+    for _ in range(100):  # finished requests are reported a little later
+        if any("/proximite/organismes/35-" in url for url, _ in sizes[before:]):
+            break
+        page.wait_for_timeout(50)
+    page.wait_for_timeout(200)
     fetched = sizes[before:]
     assert any("/geo/cp/35.json" in url for url, _ in fetched) and any("/proximite/35.json" in url for url, _ in fetched)
     assert not any("pagefind.js" in url for url, _ in fetched)  # no text: the index is not even loaded
@@ -181,3 +194,34 @@ def test_the_search_page_does_not_shift_while_results_come(page, origin):
         near(page, origin, query)
         page.wait_for_timeout(200)
         assert page.evaluate("window.__shift") < 0.01, query
+
+
+def test_near_me_filters_load_their_values_when_opened_and_count_the_fiches_near(browser, origin):
+    context = browser.new_context()
+    fetched: list[str] = []
+    context.on("requestfinished", lambda r: fetched.append(r.url))
+    page = context.new_page()
+    assert len(near(page, origin, "pres=Rennes&km=50")) == 2
+    page.click("#recherche-filtrer")
+    page.wait_for_selector("#recherche-filtres summary[data-groupe='niveau']")
+    assert not [url for url in fetched if "/proximite/filtres/" in url]  # nothing before a group is opened
+    group = "details.filtre:has(summary[data-groupe='niveau'])"
+    page.click(f"{group} summary")
+    page.wait_for_selector(f"{group} .filtre-valeur")
+    assert [url.rsplit("/", 1)[1] for url in fetched if "/proximite/filtres/" in url] == ["niveau.json"]
+    values = lambda: page.eval_on_selector_all(f"{group} .filtre-valeur", "rows => rows.map(r => r.textContent.trim())")  # noqa: E731
+    before = values()
+    assert len(before) == 2 and all(row.endswith("(1)") for row in before)  # the two fiches near Rennes, one level each
+    page.locator(f"{group} input").first.check()
+    page.wait_for_function("document.querySelectorAll('#recherche-resultats > li').length === 1")
+    assert values() == before  # "or" within a group: the other level keeps its count
+    assert page.is_visible(f"{group} .filtre-valeur")  # the group stays open
+    assert "filtre=niveau" in page.url
+    statut = "details.filtre:has(summary[data-groupe='statut'])"
+    page.click(f"{statut} summary")
+    page.wait_for_selector(f"{statut} .filtre-valeur")
+    page.select_option("#recherche-km", "100")  # a new search draws the panel again: opened groups stay open
+    page.wait_for_function("location.search.includes('km=100')")
+    shown(page)
+    assert page.is_visible(f"{statut} .filtre-valeur")
+    context.close()

@@ -291,8 +291,8 @@ def _splice_places(text: str, keep: list[bool], places: list[dict[str, Any]]) ->
     items = [body[a:b] for a, b in zip(starts, starts[1:] + [len(body)])]
     kept = [line for item, k in zip(items, keep) if k for line in item]
     indent = next(iter(indents), 2)
-    shift = indent - 2
-    new = [(" " * shift + line) if shift > 0 and line.strip() else line for line in block]
+    shift = indent - 2  # the items' indentation in the file: emit's (2), more, or none ("- " at the margin)
+    new = [(" " * shift + line) if shift > 0 and line.strip() else line[-shift:] if shift < 0 else line for line in block]
     trailing = body[: starts[0]] if starts else body  # comments before the first item stay
     header = head if (keep or places or not body) and "[" not in head else f"{_PLACES}:\n"
     if not kept and not new:

@@ -29,6 +29,7 @@ from ..model import Lieu
 from ..load import read_bytes
 from ..provenance import empreinte_lieu
 from ..validate import error_message
+from ..parallel import fork_map
 from . import files
 from .lheo import formation_places
 from .repair import Note, _short
@@ -161,8 +162,9 @@ def import_offres(export: Path, documents: list[Member], content: Path, numeros:
                         else:
                             spill.add(code, kept)
         marked = [n for n in sorted(wanted) if f"source: {source}" in catalogue[n].read_text(encoding="utf-8", errors="replace")]
-        for numero in sorted(spill.numbers() | set(marked), key=lambda n: (n[:2], int(re.sub(r"\D", "", n)))):
-            write_places(numero, catalogue[numero], spill.places(numero), source, staging, dry_run, summary, out)
+        numbers = sorted(spill.numbers() | set(marked), key=lambda n: (n[:2], int(re.sub(r"\D", "", n))))
+        for start in range(0, len(numbers), BATCH):
+            _write_batch([(n, catalogue[n], spill.places(n)) for n in numbers[start:start + BATCH]], source, staging, dry_run, summary, out)
         summary.places = sum(summary.places_by_action[k] for k in ("added", "updated", "kept"))
         if not dry_run:
             staging.commit()
@@ -172,6 +174,32 @@ def import_offres(export: Path, documents: list[Member], content: Path, numeros:
     finally:
         spill.close()
     return summary
+
+
+BATCH = 256  # fiches whose places are read from the spill file, then written on all cores
+PARALLEL_FROM = 32
+
+
+def _write_batch(batch: list[tuple[str, Path, list[dict[str, Any]]]], source: str, staging: files.Staging, dry_run: bool,
+                 summary: OffresSummary, out: TextIO) -> None:
+    if len(batch) >= PARALLEL_FROM:
+        from ..geo import gazetteer
+        from ..lint import _french_words
+
+        gazetteer()  # loaded once, before the workers are forked: they share them
+        _french_words()
+    results: dict[int, Written] = {}
+    for chunk in fork_map(lambda j: write_places(*batch[j], source, staging, dry_run), len(batch), chunk=8, minimum=PARALLEL_FROM):
+        results.update(chunk)
+    for j, (numero, file, _) in enumerate(batch):
+        done = results[j]
+        summary.fiches[done.action] += 1
+        if done.action != "skipped":
+            summary.places_by_action.update(done.counts)
+        if done.staged is not None:
+            staging.staged[file.name] = done.staged
+        for line in done.lines:
+            print(line, file=out)
 
 
 def _file_date(path: Path) -> str | None:
@@ -184,47 +212,57 @@ def _file_date(path: Path) -> str | None:
     return None
 
 
+@dataclass
+class Written:
+    """What was done with one fiche's file (in a worker, or here)."""
+
+    action: str  # updated, unchanged, skipped
+    counts: Counter[str] = field(default_factory=Counter)  # places added, updated, removed, kept
+    lines: list[str] = field(default_factory=list)
+    staged: Path | None = None
+
+
 def write_places(numero: str, file: Path, places: list[dict[str, Any]], source: str, staging: files.Staging,
-                 dry_run: bool, summary: OffresSummary, out: TextIO) -> None:
+                 dry_run: bool) -> Written:
     """A fiche's file with this source's places replaced by `places`; checked, then staged."""
-    raw, unreadable = read_bytes(file, f"content/fiches/{file.name}")
-    text = raw.decode("utf-8", errors="replace") if raw is not None else ""
-    checked = files.check(text, file.name) if raw is not None else None
-    problem = unreadable[0].format() if unreadable else (files.first_error(checked) if checked else None)
-    if problem or checked is None or checked.fiche is None:
-        summary.fiches["skipped"] += 1
-        print(Note(numero, "", "skipped", f"{file} is not updated, because it does not pass `catalogue check` ({problem}); "
-                   "correct it, then import again").format(), file=out)
-        return
     from ..load import read_text
 
-    data = read_text(raw, "x")[0].data
+    raw, unreadable = read_bytes(file, f"content/fiches/{file.name}")
+    document = read_text(raw, "x")[0] if raw is not None else None
+    data = document.data if document is not None else None
+    if unreadable or not isinstance(data, dict):
+        return _not_updated(numero, file, raw)
+    text = raw.decode("utf-8")
     old = data.get("lieux_preparation") or []
+    if not isinstance(old, list):
+        return _not_updated(numero, file, raw)
     keep = [not (isinstance(item, dict) and isinstance(item.get("offre"), dict) and item["offre"].get("source") == source)
             for item in old]
     before = {item["offre"].get("numero"): item for item, k in zip(old, keep) if not k}
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for place in places:
         previous = before.pop(place["offre"]["numero"], None)
         counts["added" if previous is None else "kept" if files._plain(previous) == files._plain(place) else "updated"] += 1
     counts["removed"] = len(before)
     if not counts["added"] and not counts["updated"] and not counts["removed"]:
-        summary.fiches["unchanged"] += 1
-        summary.places_by_action.update(counts)
-        return
+        return Written("unchanged", counts)
     new_text = files.replace_places(text, data, keep, places)
-    result = files.check(new_text, file.name)
-    problem = files.first_error(result)
+    problem = files.first_error(files.check(new_text, file.name))
     if problem:
-        summary.fiches["skipped"] += 1
-        print(Note(numero, "", "skipped", f"the file would not pass `catalogue check`: {problem}").format(), file=out)
-        return
-    summary.fiches["updated"] += 1
-    summary.places_by_action.update(counts)
-    if not dry_run:
-        staging.put(file.name, new_text)
+        if files.first_error(files.check(text, file.name)):  # the school's file itself does not pass
+            return _not_updated(numero, file, raw)
+        return Written("skipped", lines=[Note(numero, "", "skipped", f"the file would not pass `catalogue check`: {problem}").format()])
+    staged = None if dry_run else staging.put(file.name, new_text)
     changes = ", ".join(f"{counts[k]} {k}" for k in ("added", "updated", "removed") if counts[k])
-    print(f"{'would update' if dry_run else 'updated'} {file} ({len(places)} place(s) from {source}: {changes})", file=out)
+    line = f"{'would update' if dry_run else 'updated'} {file} ({len(places)} place(s) from {source}: {changes})"
+    return Written("updated", counts, [line], staged)
+
+
+def _not_updated(numero: str, file: Path, raw: bytes | None) -> Written:
+    _, unreadable = read_bytes(file, f"content/fiches/{file.name}")
+    problem = unreadable[0].format() if unreadable else files.first_error(files.check(raw.decode("utf-8", errors="replace"), file.name))
+    return Written("skipped", lines=[Note(numero, "", "skipped", f"{file} is not updated, because it does not pass `catalogue check` "
+                                          f"({problem or 'not a fiche'}); correct it, then import again").format()])
 
 
 def refuse_mixed(documents: list[Member]) -> None:

@@ -32,7 +32,11 @@ let resultats = []; // [{id, pagefind?, fiche?, proche?}] in display order
 let affiches = 0;
 let numeroRequete = 0;
 let minuteur = null;
-let filtresCharges = false;
+let filtresCharges = false; // Pagefind's filters, loaded when the panel is first opened
+let panneauOuvert = false; // the filter panel has been opened once: its counts are kept up to date
+let baseComptes = null; // near a town: the fiche numbers the filter counts are made on
+let dernierProche = null; // near a town: the last search's places (their lots are fetched for the results shown)
+const groupesOuverts = new Set(); // the filter groups the visitor opened
 const fichiers = new Map(); // address -> promise of its JSON: each static file is fetched once
 
 function element(nom, classe, texte) {
@@ -147,44 +151,50 @@ function distanceKm(lat1, lon1, lat2, lon2) {
   return 12742 * Math.asin(Math.sqrt(a));
 }
 
-function ficheDe(donnees, index) {
-  const [id, numero, titre, niveau, statut, valeurs] = donnees.f[index];
-  return { id, numero, titre, niveau, statut, valeurs: valeurs.map((v) => donnees.v[v]) };
-}
+// The places' files (builder/proximite.py): every fiche with a place has a number, in the order
+// of titles; a département's file groups its places by position, each with its fiches' numbers
+// (as differences) and their bodies' numbers; what a result shows comes in lots, fetched for the
+// results shown; each filter's values come in a file of their own, fetched for the filters in use.
 
 async function chercherPres() {
-  // -> {ville, proches: Map(numero -> {fiche, distance, lieu}), parId: Map(id -> numero)} or {erreur}
+  // -> {ville, km, proches: Map(number -> {numero, distance, commune, departement, organisme})} or {erreur}
   const ville = await trouverVille(champPres.value);
   if (!ville) return { erreur: `Aucune commune ne s’appelle « ${champPres.value.trim()} » ni n’a ce code postal. Essayez un code postal (« 35000 ») ou le nom exact de la commune.` };
   const km = Number(choixKm.value);
-  const departements = (await json(`${GEO}departements.json`)) || {};
+  const [departements, index] = await Promise.all([json(`${GEO}departements.json`), json(`${PROXIMITE}index.json`)]);
   const marge = km / 111; // degrees of latitude, at most; longitude is wider, but this box is for choosing files
-  const enVue = Object.entries(departements).filter(([, [, , lat0, lon0, lat1, lon1]]) =>
-    ville.lat + marge >= lat0 && ville.lat - marge <= lat1 &&
-    ville.lon + marge / Math.cos((ville.lat * Math.PI) / 180) >= lon0 && ville.lon - marge / Math.cos((ville.lat * Math.PI) / 180) <= lon1);
+  const large = marge / Math.cos((ville.lat * Math.PI) / 180);
+  const enVue = Object.entries(departements || {}).filter(([code, [, , lat0, lon0, lat1, lon1]]) =>
+    code.toLowerCase() in ((index && index.departements) || {}) &&
+    ville.lat + marge >= lat0 && ville.lat - marge <= lat1 && ville.lon + large >= lon0 && ville.lon - large <= lon1)
+    .map(([code]) => code.toLowerCase());
+  const fichiersPlaces = await Promise.all(enVue.map((code) => json(`${PROXIMITE}${code}.json`)));
   const proches = new Map();
-  const avecLieux = (await json(`${PROXIMITE}index.json`)) || {};
-  const fichiersPlaces = await Promise.all(enVue.filter(([code]) => code.toLowerCase() in avecLieux)
-    .map(([code]) => json(`${PROXIMITE}${code.toLowerCase()}.json`)));
-  for (const donnees of fichiersPlaces) {
-    if (!donnees) continue;
-    for (const [index, lat, lon, commune, organisme] of donnees.l) {
-      const d = distanceKm(ville.lat, ville.lon, lat, lon);
-      if (d > km) continue;
-      const fiche = ficheDe(donnees, index);
-      const connu = proches.get(fiche.numero);
-      if (!connu || d < connu.distance) proches.set(fiche.numero, { fiche, distance: d, lieu: { commune, organisme } });
+  fichiersPlaces.forEach((lignes, n) => {
+    for (const [lat, lon, commune, ecarts, organismes] of lignes || []) {
+      const distance = distanceKm(ville.lat, ville.lon, lat, lon);
+      if (distance > km) continue;
+      let numero = 0;
+      ecarts.forEach((ecart, i) => {
+        numero += ecart;
+        const connu = proches.get(numero);
+        if (!connu || distance < connu.distance) {
+          proches.set(numero, { numero, distance, commune, departement: enVue[n], organisme: organismes[i] });
+        }
+      });
     }
-  }
+  });
   if (caseDistance.checked) {
-    const donnees = await json(`${PROXIMITE}distance.json`);
-    for (let index = 0; donnees && index < donnees.f.length; index++) {
-      const fiche = ficheDe(donnees, index);
-      if (!proches.has(fiche.numero)) proches.set(fiche.numero, { fiche, distance: null, lieu: null });
+    for (const numero of (await json(`${PROXIMITE}distance.json`)) || []) {
+      if (!proches.has(numero)) proches.set(numero, { numero, distance: null });
     }
   }
-  const parId = new Map([...proches.values()].map((p) => [p.fiche.id, p.fiche.numero]));
-  return { ville, km, proches, parId };
+  return { ville, km, proches, lot: index.lot, lotOrganismes: index.lot_organismes };
+}
+
+function rang(proche) {
+  // results near a town: by distance in whole kilometres as shown, then by title (the numbers' order)
+  return proche.distance === null ? Infinity : proche.distance < 1 ? 0 : Math.round(proche.distance);
 }
 
 async function proposerVilles() {
@@ -204,21 +214,39 @@ function filtresActifs(sauf = null) {
   return filtres;
 }
 
-function correspond(fiche, filtres) {
-  // a fiche of the places' files and the chosen filters: any value of a key, every key
-  return Object.entries(filtres).every(([cle, { any }]) => fiche.valeurs.some(([c, v]) => c === cle && any.includes(v)));
+const valeursChargees = new Map(); // filter key -> {v: values, f: each fiche's value numbers}
+
+async function chargerValeurs(cles) {
+  // the values of these filters for every fiche with a place
+  await Promise.all(cles.map(async (cle) => {
+    if (!valeursChargees.has(cle)) valeursChargees.set(cle, (await json(`${PROXIMITE}filtres/${cle}.json`)) || { v: [], f: [] });
+  }));
 }
 
-function comptesLocaux(proches, filtres) {
-  // the counts of each filter value among the fiches near the town; in a key where values are
-  // chosen, the counts are those without that key's choice ("or" within a key)
+function correspond(numero, filtres) {
+  // a fiche with a place and the chosen filters (loaded): any value of a key, every key
+  return Object.entries(filtres).every(([cle, { any }]) => {
+    const table = valeursChargees.get(cle);
+    return (table.f[numero] || []).some((v) => any.includes(table.v[v]));
+  });
+}
+
+function comptesLocaux(numeros, filtres) {
+  // the counts of each loaded filter's values among these fiches; in a key where values are
+  // chosen, the counts are those without that key's choice ("or" within a key); a filter
+  // not loaded yet has no counts (null): its group loads it when opened
   const comptes = {};
   for (const [cle] of LIBELLES) {
+    const table = valeursChargees.get(cle);
+    if (!table) {
+      comptes[cle] = null;
+      continue;
+    }
     const autres = Object.fromEntries(Object.entries(filtres).filter(([c]) => c !== cle));
     const parValeur = {};
-    for (const { fiche } of proches.values()) {
-      if (!correspond(fiche, autres)) continue;
-      for (const [c, v] of fiche.valeurs) if (c === cle) parValeur[v] = (parValeur[v] || 0) + 1;
+    for (const numero of numeros) {
+      if (!correspond(numero, autres)) continue;
+      for (const v of table.f[numero] || []) parValeur[table.v[v]] = (parValeur[table.v[v]] || 0) + 1;
     }
     comptes[cle] = parValeur;
   }
@@ -256,6 +284,7 @@ async function chercher() {
   try {
     const filtres = filtresActifs();
     const proche = pres ? await chercherPres() : null;
+    if (proche && !proche.erreur) await chargerValeurs(Object.keys(filtres));
     if (numero !== numeroRequete) return; // a newer search has started
     if (proche && proche.erreur) {
       resultats = [];
@@ -266,27 +295,36 @@ async function chercher() {
       return;
     }
     let comptes = null;
-    if (texte) {
+    baseComptes = null;
+    if (texte && !proche) {
       const pagefind = await chargerMoteur();
       const reponse = await pagefind.search(texte, Object.keys(filtres).length ? { filters: filtres } : {});
       if (numero !== numeroRequete) return;
-      resultats = reponse.results
-        .filter((r) => !proche || proche.parId.has(r.id))
-        .map((r) => ({ id: r.id, pagefind: r, proche: proche ? proche.proches.get(proche.parId.get(r.id)) : null }));
-      if (filtresCharges && !proche) comptes = await comptesPagefind(pagefind, texte, filtres, reponse);
-      if (filtresCharges && proche) comptes = comptesLocaux(new Map(resultats.map((r) => [r.proche.fiche.numero, r.proche])), filtres);
+      resultats = reponse.results.map((r) => ({ id: r.id, pagefind: r, proche: null }));
+      if (filtresCharges) comptes = await comptesPagefind(pagefind, texte, filtres, reponse);
+    } else if (texte) {
+      // the text's results (without filters: they are applied here, on the places' values) near the town
+      const [pagefind, ids] = await Promise.all([chargerMoteur(), json(`${PROXIMITE}ids.json`)]);
+      const reponse = await pagefind.search(texte);
+      if (numero !== numeroRequete) return;
+      const parId = new Map((ids || []).map((id, n) => [id, n]));
+      const trouves = reponse.results.filter((r) => parId.has(r.id) && proche.proches.has(parId.get(r.id)));
+      baseComptes = trouves.map((r) => parId.get(r.id));
+      resultats = trouves.filter((r) => correspond(parId.get(r.id), filtres))
+        .map((r) => ({ id: r.id, pagefind: r, proche: proche.proches.get(parId.get(r.id)) }));
     } else {
-      const retenus = [...proche.proches.values()].filter((p) => correspond(p.fiche, filtres));
-      retenus.sort((a, b) => (a.distance ?? Infinity) - (b.distance ?? Infinity) || a.fiche.titre.localeCompare(b.fiche.titre, "fr"));
-      resultats = retenus.map((p) => ({ id: p.fiche.id, proche: p }));
-      comptes = comptesLocaux(proche.proches, filtres);
-      filtresCharges = true; // the near places carry their filters: nothing more to load
+      baseComptes = [...proche.proches.keys()];
+      const retenus = [...proche.proches.values()].filter((p) => correspond(p.numero, filtres));
+      retenus.sort((a, b) => rang(a) - rang(b) || a.numero - b.numero);
+      resultats = retenus.map((p) => ({ proche: p }));
     }
+    if (baseComptes && (panneauOuvert || Object.keys(filtres).length)) comptes = comptesLocaux(baseComptes, filtres);
+    dernierProche = proche;
     if (numero !== numeroRequete) return;
     affiches = 0;
     liste.replaceChildren();
     boutonFiltres.disabled = !resultats.length && !Object.keys(filtres).length;
-    if (filtresCharges && comptes) afficherFiltres(comptes);
+    if (comptes) afficherFiltres(comptes);
     await afficherSuite(numero);
     etat.textContent = resume(texte, proche, Object.keys(filtres).length > 0);
   } catch (erreur) {
@@ -311,22 +349,38 @@ function resume(texte, proche, filtre) {
 
 async function afficherSuite(numero) {
   const lot = resultats.slice(affiches, affiches + PAR_PAGE);
-  const donnees = await Promise.all(lot.map((r) => (r.pagefind ? r.pagefind.data() : null)));
+  const [donnees, fiches, organismes] = await Promise.all([
+    Promise.all(lot.map((r) => (r.pagefind ? r.pagefind.data() : null))),
+    Promise.all(lot.map((r) => (r.pagefind ? null : ficheProche(r.proche.numero)))),
+    Promise.all(lot.map((r) => (r.proche && r.proche.distance !== null ? organismeProche(r.proche) : null))),
+  ]);
   if (numero !== numeroRequete) return;
   const code = champ.value.replace(/\s/g, "").toLowerCase();
   lot.forEach((resultat, i) => {
     const donnee = donnees[i];
     if (!donnee) {
-      liste.append(carteProche(resultat.proche));
+      liste.append(carteProche(resultat.proche, fiches[i], organismes[i]));
       return;
     }
     const blocs = (donnee.sub_results || []).filter((s) => s.anchor && BLOC.test(s.anchor.id || ""));
     const exact = blocs.find((s) => s.anchor.id === code);
     if (exact) liste.append(carteBloc(donnee, exact)); // a bloc's exact code: that bloc first
-    liste.append(carteFiche(donnee, blocs.filter((s) => s !== exact), resultat.proche));
+    liste.append(carteFiche(donnee, blocs.filter((s) => s !== exact), resultat.proche, organismes[i]));
   });
   affiches += lot.length;
   plus.hidden = affiches >= resultats.length;
+}
+
+async function ficheProche(numero) {
+  // [Pagefind id, number, title, level, status] from its lot
+  const lot = await json(`${PROXIMITE}fiches/${Math.floor(numero / dernierProche.lot)}.json`);
+  return lot ? lot[numero % dernierProche.lot] : null;
+}
+
+async function organismeProche(proche) {
+  const n = proche.organisme;
+  const lot = await json(`${PROXIMITE}organismes/${proche.departement}-${Math.floor(n / dernierProche.lotOrganismes)}.json`);
+  return lot ? lot[n % dernierProche.lotOrganismes] : "";
 }
 
 const BLOC = /^(rncp|rs)[0-9]+bc[0-9]+$/; // ids of the bloc headings of a fiche page
@@ -360,24 +414,25 @@ function statut(valeur) {
   return [valeur, `statut statut-${(valeur || "").toLowerCase()}`];
 }
 
-function lieuProche(proche) {
+function lieuProche(proche, organisme) {
   if (!proche) return null;
   if (proche.distance === null) return element("p", "resultat-lieu", "Se prépare à distance.");
   const km = proche.distance < 1 ? "moins de 1 km" : `${Math.round(proche.distance).toLocaleString("fr-FR")} km`;
-  return element("p", "resultat-lieu", `Au plus près : ${proche.lieu.organisme}, ${proche.lieu.commune} (${km}).`);
+  const ou = [organisme, proche.commune].filter(Boolean).join(", ");
+  return element("p", "resultat-lieu", `Au plus près : ${ou} (${km}).`);
 }
 
-function carteProche(proche) {
-  const fiche = proche.fiche;
-  const item = carte(`${FICHES}${fiche.numero.toLowerCase()}/`, fiche.titre, [["Fiche"], [fiche.numero, "numero"], [fiche.niveau], statut(fiche.statut)], null);
-  item.append(lieuProche(proche));
+function carteProche(proche, fiche, organisme) {
+  const [, numero, titre, niveau, etat] = fiche || ["", "", "Certification", "", ""];
+  const item = carte(`${FICHES}${numero.toLowerCase()}/`, titre, [["Fiche"], [numero, "numero"], [niveau], statut(etat)], null);
+  item.append(lieuProche(proche, organisme));
   return item;
 }
 
-function carteFiche(donnee, blocs, proche) {
+function carteFiche(donnee, blocs, proche, organisme) {
   const meta = donnee.meta || {};
   const item = carte(donnee.url, meta.title || donnee.url, [["Fiche"], [meta.numero, "numero"], [meta.niveau], statut(meta.statut)], donnee.excerpt);
-  if (proche) item.append(lieuProche(proche));
+  if (proche) item.append(lieuProche(proche, organisme));
   if (blocs.length) {
     item.append(element("p", "resultat-fiche", blocs.length > 1 ? "Blocs de compétences correspondants :" : "Bloc de compétences correspondant :"));
     const sousListe = element("ul", "resultat-blocs");
@@ -416,16 +471,33 @@ function afficherFiltres(comptes) {
   const cherches = new Map([...zoneFiltres.querySelectorAll("input[data-valeurs]")].map((c) => [c.dataset.valeurs, c.value]));
   zoneFiltres.replaceChildren();
   let numeroCase = 0;
+  const resumeFocus = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.groupe : null;
   for (const [cle, libelle] of LIBELLES) {
     const dejaChoisis = choisis.get(cle) || new Set();
+    const groupe = element("details", "filtre");
+    const resume = element("summary", null, libelle);
+    resume.dataset.groupe = cle;
+    if (dejaChoisis.size) resume.append(element("span", "filtre-compte", ` (${dejaChoisis.size} choisi${dejaChoisis.size > 1 ? "s" : ""})`));
+    groupe.addEventListener("toggle", () => {
+      if (groupe.open) groupesOuverts.add(cle);
+      else groupesOuverts.delete(cle);
+    });
+    if (comptes[cle] === null) {
+      // near a town, a filter's values are fetched when its group is first opened
+      groupe.append(resume, element("p", "filtre-etat precision", "Chargement des valeurs…"));
+      groupe.addEventListener("toggle", async () => {
+        if (!groupe.open || !baseComptes) return;
+        await chargerValeurs([cle]);
+        afficherFiltres(comptesLocaux(baseComptes, filtresActifs()));
+      }, { once: true });
+      zoneFiltres.append(groupe);
+      continue;
+    }
     const valeurs = Object.entries(comptes[cle] || {}).filter(([valeur, n]) => n > 0 || dejaChoisis.has(valeur));
     for (const valeur of dejaChoisis) if (!valeurs.some(([v]) => v === valeur)) valeurs.push([valeur, 0]);
     if (!valeurs.length) continue;
     valeurs.sort(([a], [b]) => a.localeCompare(b, "fr", { numeric: true }));
-    const groupe = element("details", "filtre");
-    groupe.open = dejaChoisis.size > 0;
-    const resume = element("summary", null, libelle);
-    if (dejaChoisis.size) resume.append(element("span", "filtre-compte", ` (${dejaChoisis.size} choisi${dejaChoisis.size > 1 ? "s" : ""})`));
+    groupe.open = dejaChoisis.size > 0 || groupesOuverts.has(cle);
     const cadre = element("fieldset");
     cadre.append(element("legend", "visuellement-cache", libelle));
     let champValeurs = null;
@@ -490,6 +562,9 @@ function afficherFiltres(comptes) {
   if (focus) {
     const meme = [...zoneFiltres.querySelectorAll("input")].find((c) => c.dataset.filtre === focus);
     if (meme) meme.focus();
+  } else if (resumeFocus) {
+    const meme = [...zoneFiltres.querySelectorAll("summary")].find((r) => r.dataset.groupe === resumeFocus);
+    if (meme) meme.focus();
   }
 }
 
@@ -515,7 +590,12 @@ boutonFiltres.addEventListener("click", async () => {
   const ouvrir = boutonFiltres.getAttribute("aria-expanded") !== "true";
   boutonFiltres.setAttribute("aria-expanded", String(ouvrir));
   zoneFiltres.hidden = !ouvrir;
-  if (ouvrir && !filtresCharges) {
+  if (!ouvrir) return;
+  panneauOuvert = true;
+  if (baseComptes) {
+    // near a town: the groups, each loading its values when opened
+    afficherFiltres(comptesLocaux(baseComptes, filtresActifs()));
+  } else if (!filtresCharges) {
     etat.textContent = "Chargement des filtres…";
     await (await chargerMoteur()).filters(); // the counts, which searches then report
     filtresCharges = true;
@@ -532,5 +612,4 @@ plus.addEventListener("click", () => {
 
 interfaceRecherche.classList.remove("en-attente");
 lireAdresse();
-if ([...choisis.values()].some((v) => v.size)) filtresCharges = false;
 chercher();
