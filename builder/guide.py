@@ -7,6 +7,7 @@ models so that every field is explained, with an example, and none is forgotten.
 
 from __future__ import annotations
 
+import re
 import sys
 import typing
 from pathlib import Path
@@ -34,6 +35,10 @@ EXEMPLES = {
     ("FormacodeRef", "libelle"): "libellé officiel du Formacode", ("Partenaire", "nom"): "Lycée Exemple",
     ("Contact", "adresse"): "1 rue de l'Exemple, 69002 Lyon", ("LienPied", "libelle"): "Mentions légales",
     "nom_commercial": "IESA Multimédia", "telephone": "04 78 00 00 00",
+    ("Lieu", "code_insee"): '"35238"', ("Lieu", "heures"): "1350", ("Lieu", "session_debut"): "2026-09",
+    ("Lieu", "session_fin"): "2028-06", ("Lieu", "alternance"): "Deux semaines en centre, deux semaines en entreprise.",
+    ("Offre", "source"): "offres-formation-bretagne", ("Offre", "numero"): "F-1001/A-1", ("Offre", "date"): "2026-11-01",
+    ("Offre", "empreinte"): "(écrite par catalogue import)",
     "date": "2024-06-07", "booleen": "true", "url": "https://www.exemple.fr/", "entier": "3",
 }
 
@@ -91,6 +96,8 @@ def _show(group: str, name: str, field: Any, value: Any) -> str:
         return "voir ci-dessous"
     if isinstance(value, bool):
         return f"`{name}: {'true' if value else 'false'}`"
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+", value):  # "35238", "06560": quoted, as they must be written
+        return f'`{name}: "{_short(value)}"`'
     return f"`{name}: {_short(value)}`"
 
 
@@ -109,14 +116,20 @@ def reference() -> str:
             return
         seen.add(model.__name__)
         lines = [f"### {title}", "", "| champ | ce qu’il contient | exemple |", "|---|---|---|"]
-        nested = []
+        nested: list[tuple[type[BaseModel], str]] = []
+        names: dict[str, list[str]] = {}  # a model several fields hold (places of preparation and of certification)
+        for name, field in model.model_fields.items():
+            sub = model_of(field.annotation)
+            if sub:
+                names.setdefault(sub.__name__, []).append(f"`{name}`")
         for name, field in model.model_fields.items():
             required = " **(obligatoire)**" if field.is_required() else ""
             description = (field.description or "").replace("|", "\\|")
             lines.append(f"| `{name}` | {description}{required} | {_show(model.__name__, name, field, examples.get((model.__name__, name)))} |")
             sub = model_of(field.annotation)
-            if sub:
-                nested.append((sub, f"{title} › `{name}`"))
+            if sub and sub.__name__ not in {m.__name__ for m, _ in nested}:
+                fields = names[sub.__name__]
+                nested.append((sub, f"{title} › {', '.join(fields[:-1]) + ' et ' if len(fields) > 1 else ''}{fields[-1]}"))
         sections.append("\n".join(lines))
         for sub, sub_title in nested:
             table(sub, sub_title)

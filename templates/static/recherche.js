@@ -189,7 +189,7 @@ async function chercherPres() {
       if (!proches.has(numero)) proches.set(numero, { numero, distance: null });
     }
   }
-  return { ville, km, proches, lot: index.lot, lotOrganismes: index.lot_organismes };
+  return { ville, km, proches, lot: (index && index.lot) || 64, lotOrganismes: (index && index.lot_organismes) || 128 };
 }
 
 function rang(proche) {

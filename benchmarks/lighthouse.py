@@ -1,0 +1,105 @@
+"""Lighthouse on every page kind: a generated catalogue (realistic places and bodies, so that
+every kind of page exists), built under /catalogue/, served locally, each page audited by
+Lighthouse 12 (npm, installed by `make bench-lighthouse`) in Debian's Chromium, mobile form
+factor with simulated throttling (Lighthouse's defaults). Prints the four category scores, the
+cumulative layout shift, the largest contentful paint and the bytes of each page.
+
+    make bench-lighthouse
+    python -m benchmarks.lighthouse 300   # catalogue size
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from builder.build import build
+from builder.config import Config
+from builder.serve import make_server
+
+from .catalogue import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
+         "--disable-sync --no-first-run --disable-dev-shm-usage")
+
+
+def pages(site: Path) -> dict[str, str]:
+    """One address of each page kind (from the site root)."""
+    def first(pattern: str) -> str:
+        found = sorted(site.glob(pattern), key=lambda p: (len(p.parts), str(p)))
+        return str(found[0].parent.relative_to(site)) + "/"
+
+    fiche_with_places = first("fiches/*/lieux/index.html").removesuffix("lieux/")
+    return {
+        "home": "",
+        "home, page 2": first("page/*/index.html"),
+        "search": "recherche/",
+        "search, a text": "recherche/?q=projet",
+        "search, near a town": "recherche/?pres=35000&km=30",
+        "fiche with many places": fiche_with_places,
+        "places of a fiche": fiche_with_places + "lieux/",
+        "bodies of a fiche": first("fiches/*/organismes/index.html"),
+        "bloc": first("fiches/*/blocs/*/index.html"),
+        "levels": "niveaux/",
+        "a level": first("niveaux/*/index.html"),
+        "ROME job": first("rome/*/index.html"),
+        "certifier": first("certificateurs/*/index.html"),
+        "région": first("regions/*/index.html"),
+        "département": first("departements/*/index.html"),
+        "national map": "carte/",
+    }
+
+
+def audit(url: str, lighthouse: Path) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
+        report = Path(tmp) / "report.json"
+        subprocess.run([str(lighthouse), url, "--quiet", f"--chrome-flags={FLAGS}", "--output=json", f"--output-path={report}"],
+                       check=True, env={**os.environ, "CHROME_PATH": chromium(), "TMPDIR": tmp})
+        data = json.loads(report.read_text())
+    audits = data["audits"]
+    figures = {name: round(category["score"] * 100) for name, category in data["categories"].items()}
+    figures["CLS"] = audits["cumulative-layout-shift"]["numericValue"]
+    figures["LCP ms"] = audits["largest-contentful-paint"]["numericValue"]
+    figures["KB"] = audits["total-byte-weight"]["numericValue"] / 1024
+    return figures
+
+
+def chromium() -> str:
+    from tests.conftest import chromium_path
+
+    return chromium_path()
+
+
+def main(fiches: int) -> None:
+    lighthouse = ROOT / "node_modules" / ".bin" / "lighthouse"
+    if not lighthouse.exists():
+        sys.exit("Lighthouse is not installed: run `make bench-lighthouse`")
+    with tempfile.TemporaryDirectory(prefix="bench-lighthouse-") as tmp:
+        project = generate(Path(tmp) / "project", fiches)
+        site = Path(tmp) / "site"
+        build(Config(root=project, out=site, base_path="/catalogue/", today=dt.date(2026, 11, 23),
+                     templates_dir=ROOT / "templates"))
+        server = make_server(site, "/catalogue/", 0, quiet=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            print(f"\n{fiches:,} generated fiches; Lighthouse, mobile, simulated throttling")
+            print(f"{'page':<26} {'perf':>4} {'a11y':>4} {'b-p':>4} {'seo':>4} {'CLS':>6} {'LCP ms':>7} {'KB':>6}  address")
+            for kind, path in pages(site).items():
+                url = f"http://127.0.0.1:{server.server_port}/catalogue/{path}"
+                f = audit(url, lighthouse)
+                print(f"{kind:<26} {f['performance']:>4} {f['accessibility']:>4} {f['best-practices']:>4} {f['seo']:>4} "
+                      f"{f['CLS']:>6.3f} {f['LCP ms']:>7,.0f} {f['KB']:>6,.0f}  /catalogue/{path}", flush=True)
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300)
