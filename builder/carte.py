@@ -57,16 +57,35 @@ def places(fiche: Fiche) -> tuple[list[Place], list[Place]]:
     return found
 
 
+_PAR_DEPARTEMENT: dict[int, tuple[Fiche, dict[str, list[Place]]]] = {}  # id(fiche) -> (fiche, places by département)
+
+
+def par_departement(fiche: Fiche) -> dict[str, list[Place]]:
+    """A fiche's located preparation places on site, by département code (once per fiche
+    object: each of its région and département pages takes its own in one look-up)."""
+    known = _PAR_DEPARTEMENT.get(id(fiche))
+    if known is not None and known[0] is fiche:
+        return known[1]
+    found: dict[str, list[Place]] = {}
+    for place in places(fiche)[0]:
+        if place.position and not place.lieu.a_distance and (where := departement(place)):
+            found.setdefault(where.code, []).append(place)
+    _PAR_DEPARTEMENT[id(fiche)] = (fiche, found)
+    return found
+
+
 def forget_fiche_places(fiche: Fiche) -> None:
     """Drop the places computed for a fiche (its content is about to change in place)."""
     _PLACES.pop(id(fiche), None)
+    _PAR_DEPARTEMENT.pop(id(fiche), None)
 
 
 def forget_places(keep: Iterable[Fiche]) -> None:
     """Drop the places of fiches no longer read (a long-lived process reads many versions)."""
     kept = {id(f) for f in keep}
-    for key in [k for k in _PLACES if k not in kept]:
-        del _PLACES[key]
+    for cache in (_PLACES, _PAR_DEPARTEMENT):
+        for key in [k for k in cache if k not in kept]:
+            del cache[key]
 
 
 def _places(fiche: Fiche) -> tuple[list[Place], list[Place]]:
@@ -317,9 +336,10 @@ def carte_fiche(fiche: Fiche, urls=None) -> Carte:
 
     preparation, certification = places(fiche)
     grouped = lieux(fiche)
+    de_preparation = {id(p.lieu) for p in preparation}
 
     def lien(place: Place) -> str:
-        if urls is None or not grouped.pages or place.lieu not in fiche.lieux_preparation:
+        if urls is None or not grouped.pages or id(place.lieu) not in de_preparation:
             return "#" + place.ancre
         return urls.href(urls.lieux(fiche, ancre_page(fiche, place))) + "#" + place.ancre
 
@@ -367,11 +387,13 @@ def carte_zone(fiches: Iterable[Fiche], codes: Iterable[str], urls) -> Carte:
     """The map of a région or a département page, zoomed on it: the places there of every
     fiche, one marker per town, leading to its département's page."""
     codes = tuple(sorted(codes))
+    known = departements()
+    links = {code: urls.href(urls.departement(code, known[code].nom)) for code in codes if code in known}
     located = []
     for fiche in sorted(fiches, key=lambda f: f.numero):  # whatever their titles: see `lieux par numero`
-        for place in places(fiche)[0]:
-            if place.position and not place.lieu.a_distance and (where := departement(place)) and where.code in codes:
-                located.append((place, urls.href(urls.departement(where.code, where.nom))))
+        by_code = par_departement(fiche)
+        for code in codes:
+            located += [(place, links[code]) for place in by_code.get(code, ())]
     points = [Point(first.position.lat, first.position.lon, f"{nom_de_commune(first)} : {_pluriel(len(group))}", lien)
               for first, group, lien in grouper_par_commune(located)]
     return dessiner_zone(points, codes)

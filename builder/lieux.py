@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from .carte import Place, departement, places
 from .model import Fiche, Partenaire
@@ -43,6 +44,11 @@ class Lieux:
     a_distance: list[Place]  # entirely at a distance
     groupes: list[Groupe]  # the places on site, by région then département
     pages: int  # pages of the list: 0 when the fiche page names every place
+
+    @cached_property
+    def page_de(self) -> dict[str, int]:
+        """The page of the list each place is on, by its anchor."""
+        return {place.ancre: groupe.page for groupe in self.groupes for place in groupe.places}
 
     @property
     def regions(self) -> list[tuple[str, list[Groupe]]]:
@@ -111,10 +117,7 @@ def _group(preparation: list[Place]) -> Lieux:
 
 def ancre_page(fiche: Fiche, place: Place) -> int:
     """The page of the list where a place is (1 when the fiche page names them all)."""
-    for groupe in lieux(fiche).groupes:
-        if place in groupe.places:
-            return groupe.page
-    return 1
+    return lieux(fiche).page_de.get(place.ancre, 1)
 
 
 def avec_lieu(fiche: Fiche) -> set[str]:

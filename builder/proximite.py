@@ -160,7 +160,9 @@ def _values(catalogue: Catalogue, fiches: list[Fiche]) -> dict[str, dict[str, li
     numbers: dict[str, dict[str, int]] = defaultdict(dict)
     for i, fiche in enumerate(fiches):
         for key, values in filtres(catalogue, fiche).items():
-            table = found.setdefault(key, {"v": [], "f": [[] for _ in fiches]})
+            if key not in found:
+                found[key] = {"v": [], "f": [[] for _ in fiches]}
+            table = found[key]
             for value in values:
                 if value not in numbers[key]:
                     numbers[key][value] = len(table["v"])
