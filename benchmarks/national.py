@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from .catalogue import generate
+from .memory import cap_prefix, cap_report, sampled
 
 ROOT = Path(__file__).resolve().parent.parent
 HUGO_SITE = Path(__file__).resolve().parent / "hugo"
@@ -77,12 +78,34 @@ print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN
 """
 
 
-def ours(project: Path, out: Path, edits: list[dict] | None = None) -> dict:
+CAP = 7 * 1024**3  # GitHub's standard runner for private repositories: 7 GB, 2 CPUs
+
+
+def ours(project: Path, out: Path, edits: list[dict] | None = None, capped: bool = False) -> dict:
+    """A build (or builds) in a child process, with the PSS of its process groups sampled; with
+    `capped`, under the runner's memory cap where this machine can apply one."""
     command = [sys.executable, "-c", CHILD, str(project), str(out), str(ROOT / "templates"), json.dumps(edits or [])]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    prefix, group, how = cap_prefix(CAP, f"bench-national-{os.getpid()}") if capped else ([], None, "")
+    result, sampler, _ = sampled(prefix + command, cwd=ROOT)
+    cap = cap_report(group) if capped else {}
     if result.returncode != 0:
-        raise SystemExit(f"build failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"build failed (exit code {result.returncode}{', under ' + how if capped else ''}):\n{result.stderr[-3000:]}")
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    found.update(pss=sampler.peaks, pss_total=sampler.total, cap=cap, cap_how=how)
+    return found
+
+
+def artifact_size(folder: Path) -> tuple[int, int]:
+    """The site as GitHub's upload-pages-artifact packs it (a tar of the folder, links
+    followed), in bytes, and its number of files."""
+    tar = subprocess.Popen(["tar", "--dereference", "--hard-dereference", "--directory", str(folder), "-cf", "-",
+                            "--exclude=.git", "--exclude=.github", "."], stdout=subprocess.PIPE)
+    size = 0
+    assert tar.stdout is not None
+    while chunk := tar.stdout.read(1 << 20):
+        size += len(chunk)
+    tar.wait()
+    return size, sum(1 for p in folder.rglob("*") if p.is_file())
 
 
 def size_of(folder: Path) -> int:
@@ -149,7 +172,7 @@ def run(fiches: int) -> None:
         generated = time.perf_counter() - started
         source = size_of(project / "content")
         out = Path(tmp) / "site"
-        cold = ours(project, out)
+        cold = ours(project, out, capped=True)
         same = ours(project, out)
         files = sorted((project / "content" / "fiches").glob("*.yaml"))
         edited = ours(project, out, [
@@ -161,6 +184,8 @@ def run(fiches: int) -> None:
         ])
         catch_up = ours(project, out)  # ...whose search index follows (a new process here)
         output = size_of(out)
+        tar_bytes, tar_files = artifact_size(out)
+        cache_bytes = size_of(project / ".catalogue-cache")  # with the site: what the Pages workflow caches
         binary = hugo_binary()
         hugo = None
         if binary:
@@ -176,6 +201,17 @@ def run(fiches: int) -> None:
     print(f"  - {c['pages']:,} pages, {c['new']:,} files, {output / 1e6:,.0f} MB")
     print(f"  - peak memory: build process {cold['rss_mb']:,.0f} MB, render workers {cold.get('workers_mb', 0):,.0f} MB each "
           f"(shared pages counted in both), Pagefind {cold['children_mb']:,.0f} MB")
+    pss = cold["pss"]
+    print(f"  - peak PSS by process group: build and render workers {pss.get('build', 0):,.0f} MB, "
+          f"Pagefind {pss.get('pagefind', 0):,.0f} MB; all together {cold['pss_total']:,.0f} MB")
+    if cold["cap"]:
+        print(f"  - under a {CAP / 1024**3:.0f} GiB cap ({cold['cap_how']}): finished; cgroup peak {cold['cap']['peak_mb']:,.0f} MB "
+              f"(page cache included, which the kernel reclaims under the cap), cap reached {cold['cap']['hits']:,} times")
+    else:
+        print(f"  - memory cap: {cold['cap_how']}")
+    print(f"  - Pages artifact (tar, as uploaded): {tar_bytes / 1e6:,.0f} MB for {tar_files:,} files")
+    print(f"  - the workflow's cache (`.catalogue-cache/` and the site): {(cache_bytes + output) / 1e6:,.0f} MB "
+          f"({cache_bytes / 1e6:,.0f} MB of cache)")
     s = same["runs"][0]
     print(f"- rebuild, nothing changed: {s['seconds']:.2f} s ({s['kept']:,} files kept)")
     new_process, text, title = edited["runs"]
@@ -187,6 +223,15 @@ def run(fiches: int) -> None:
               f"{run_['seconds']:.2f} s ({'quick: ' if run_['quick'] else ''}{run_['rendered']} files made again, "
               f"{run_['new']} written); " + ", ".join(f"{k} {v:.2f} s" for k, v in run_["steps"].items()))
     print(f"  - then the search index: {catch_up['runs'][0]['seconds']:.1f} s")
+    ratio = without_index / hugo["seconds"] if hugo else None
+    print(f"\n| {fiches:,} fiches | measured | goal |\n|---|---|---|")
+    print(f"| Pages artifact (tar) | {tar_bytes / 1e6:,.0f} MB | < 900 MB |")
+    print(f"| peak memory, all build processes (PSS) | {pss.get('build', 0):,.0f} MB | < 1 GB |")
+    print(f"| peak memory, Pagefind (PSS) | {pss.get('pagefind', 0):,.0f} MB | < 4 GB |")
+    print(f"| cold build without the index / Hugo | {f'{ratio:.2f}' if ratio else 'no Hugo'} | <= 1.0 |")
+    print(f"| one fiche edited, new process, index included | {new_process['seconds']:.1f} s | < 60 s |")
+    print(f"| title edit in `serve` | {title['seconds']:.2f} s | < 2 s |")
+    print(f"| rebuild, nothing changed | {s['seconds']:.2f} s | < 1 s |\n")
     if hugo:
         print(f"- Hugo: {hugo['seconds']:.1f} s, {hugo['pages']:,} HTML pages ({hugo['pages'] / hugo['seconds']:,.0f} pages/s), "
               f"{hugo['bytes'] / 1e6:,.0f} MB, peak memory {hugo['rss_mb']:,.0f} MB")

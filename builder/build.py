@@ -23,7 +23,7 @@ from .pages import EVERYTHING, Page, plan_pages
 from .progress import Progress
 from .render import environment, render_pages
 from .model import Fiche
-from .search import Index, index_site
+from .search import PARTS_FOLDER, Index, index_part, part_files, part_folder, part_of, parts_for
 from .session import Last, Session, shown_elsewhere, update_in_place
 from .settings import Site, read_site
 from .urls import INDEXED_PAGES, SEARCH_BUNDLE, Urls, normalise_base_path
@@ -144,7 +144,8 @@ def _build(config: Config, inputs: str, key: str, files: dict[str, str], output:
     steps.done("render and write")
     copy_assets(output, config, site, urls, template_dirs)
     steps.done("copy assets")
-    index, stale = update_index(output, progress, index_later, proximite.writer(catalogue, urls))
+    index, stale = update_index(output, progress, index_later, proximite.writer(catalogue, urls),
+                                 parts_for(len(catalogue.fiches)))
     steps.done("index for search")
     kept, new = output.keep_unchanged()
     steps.done("keep unchanged files")
@@ -204,7 +205,8 @@ def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str],
     steps.done("plan pages")
     render_pages(last.env, todo, {"site": last.site, "catalogue": last.catalogue, "urls": last.urls}, output, progress)
     steps.done("render and write")
-    index, stale = update_index(output, progress, index_later, proximite.writer(last.catalogue, last.urls))
+    index, stale = update_index(output, progress, index_later, proximite.writer(last.catalogue, last.urls),
+                                 parts_for(len(last.catalogue.fiches)))
     steps.done("index for search")
     problems = last.problems_with({s: c.problems for (c, _), s in zip(checked, shown)})
     signatures = {**last.manifest.signatures, **{page.path: page.signature for page in todo}}
@@ -284,45 +286,76 @@ _INDEXED = re.compile(re.escape(INDEXED_PAGES).replace(r"\*", "[^/]*"))  # as Pa
 
 
 def update_index(output: Output, progress: Progress, later: bool = False,
-                 extra: Callable[[Path], dict[str, bytes]] | None = None) -> tuple[Index | None, bool]:
-    """Index the fiche pages for search, unless none of them changed (or `later`: then the
-    previous index is kept, and the result says it is stale). `extra` gives files to add to the
-    bundle once it is written (the places for search near me, which need its ids)."""
-    indexed = [path for path in output.hashes if _INDEXED.fullmatch(path)]
+                 extra: Callable[[dict[str, Path]], dict[str, bytes]] | None = None,
+                 parts: int = 1) -> tuple[Index | None, bool]:
+    """Index the fiche pages for search, in `parts` parts (see search.py): each part whose
+    pages changed since it was last indexed is indexed again, the others are kept. With
+    `later`, the previous index is kept whole, and the result says it is stale. `extra` gives
+    files to add to the bundle once every part is in place (the places for search near me,
+    which need the pages' ids), from a function that finds a file of the new site."""
+    pages: list[list[str]] = [[] for _ in range(parts)]
+    for path in sorted(path for path in output.hashes if _INDEXED.fullmatch(path)):
+        pages[part_of(path, parts)].append(path)
+    made = tuple(digest("".join(f"{p}\0{output.hashes[p]}\n" for p in part).encode()) for part in pages)
     previous = output.previous
-    if previous is not None:
-        before = [path for path in previous.hashes if _INDEXED.fullmatch(path)]
-        unchanged = set(before) == set(indexed) and not any(path in output.changed for path in indexed)
-        if (unchanged and not previous.index_stale) or later:
-            for path in previous.hashes:
-                if path.startswith(SEARCH_BUNDLE):
-                    output.keep(path)
-            return previous.index, not unchanged or previous.index_stale  # type: ignore[return-value]
-    return _index(output, progress, indexed, extra), False
-
-
-def _index(output: Output, progress: Progress, indexed: list[str], extra: Callable[[Path], dict[str, bytes]] | None) -> Index:
+    before: Index | None = previous.index if previous is not None else None  # type: ignore[assignment]
+    if previous is not None and (later or (before is not None and before.indexed == made)):
+        for path in previous.hashes:
+            if path.startswith(SEARCH_BUNDLE):
+                output.keep(path)
+        return before, before is None or before.indexed != made
+    same = before.indexed if before is not None and len(before.indexed) == parts else ()
     progress.start("indexing for search", 0)
-    if not output.delta:
-        index = index_site(output.staging, extra)
-        for file in sorted((output.staging / SEARCH_BUNDLE).rglob("*")):
-            if file.is_file():
-                output.record(file.relative_to(output.staging).as_posix(), digest(file.read_bytes()), True)
-        return index
-    # a delta build: index a view of the new site (links to the live files and the changed ones)
+    found: list[Index] = []
+    for part, indexed in enumerate(pages):
+        folder = SEARCH_BUNDLE + part_folder(part)
+        if same and same[part] == made[part]:
+            assert previous is not None
+            for path in previous.hashes:
+                if path.startswith(folder) and _part_of_file(path) == part:
+                    output.keep(path)
+            continue
+        index, files = _index_part(output, indexed)
+        found.append(index)
+        for name, data in part_files(files, part).items():
+            output.write(folder + name, data)
+    def file_of(path: str) -> Path:
+        return output.staging / path if not output.delta or path in output.changed else output.out / path
+    if extra is not None:
+        bundle = {path[len(SEARCH_BUNDLE):]: file_of(path) for path in output.hashes
+                  if path.startswith(SEARCH_BUNDLE) and _part_of_file(path) is not None}
+        for path, data in extra(bundle).items():
+            output.write(SEARCH_BUNDLE + path, data)
+    files = [path for path in output.hashes if path.startswith(SEARCH_BUNDLE)]
+    words = [i.words for i in found]
+    if same:  # the parts kept keep their count
+        words = [before.part_words[part] if same[part] == made[part] else words.pop(0)  # type: ignore[union-attr]
+                 for part in range(parts)]
+    total = Index(sum(map(len, pages)), sum(words), len(files), sum(file_of(p).stat().st_size for p in files),
+                  parts, made, tuple(words))
+    return total, False
+
+
+def _part_of_file(path: str) -> int | None:
+    """The part a file of the search bundle belongs to (None: the places for search near me)."""
+    inside = path[len(SEARCH_BUNDLE):]
+    if inside.startswith(PARTS_FOLDER):
+        return int(inside[len(PARTS_FOLDER):].split("/", 1)[0])
+    return None if inside.startswith(proximite.FOLDER) else 0
+
+
+def _index_part(output: Output, indexed: list[str]) -> tuple[Index, dict[str, bytes]]:
+    """Index these pages of the new site, through a view of it (links to the files)."""
     view = Path(tempfile.mkdtemp(prefix=output.staging.name + "-index-", dir=output.staging.parent))
     try:
         for path in indexed:
-            source = output.staging / path if path in output.changed else output.out / path
+            source = output.staging / path if not output.delta or path in output.changed else output.out / path
             (view / path).parent.mkdir(parents=True, exist_ok=True)
             os.link(source, view / path)
-        index = index_site(view, extra)
-        for file in sorted((view / SEARCH_BUNDLE).rglob("*")):
-            if file.is_file():
-                output.write(file.relative_to(view).as_posix(), file.read_bytes())
-        return index
+        return index_part(view, view.parent / (view.name + "-bundle"))
     finally:
         shutil.rmtree(view, ignore_errors=True)
+        shutil.rmtree(view.parent / (view.name + "-bundle"), ignore_errors=True)
 
 
 def make_urls(config: Config, site: Site) -> Urls:

@@ -126,6 +126,7 @@ class Panneau:
     hauteur: float
     chemin: str
     marqueurs: list[Marqueur] = field(default_factory=list)
+    fond: str = ""  # the id of its outline in the shared file (FOND), when it is one of the national panels
 
 
 @dataclass
@@ -251,7 +252,28 @@ def _clip(ring: list[tuple[float, float]], x0: float, y0: float, x1: float, y1: 
 def _panel(name: str, title: str | None, x: float, y: float, width: float, height: float) -> Panneau:
     panel = Panneau(name, title, round(x, 1), round(y, 1), round(width, 1), round(height, 1), "")
     panel.chemin = _outline(name, title, panel.x, panel.y, panel.largeur, panel.hauteur)
+    panel.fond = _fond_id(panel)
     return panel
+
+
+def _fond_id(panel: Panneau) -> str:
+    import hashlib
+
+    key = f"{panel.nom}\0{panel.titre}\0{panel.x}\0{panel.y}\0{panel.largeur}\0{panel.hauteur}"
+    return f"{panel.nom}-{hashlib.blake2b(key.encode(), digest_size=4).hexdigest()}"
+
+
+def fond_de_carte() -> str:
+    """The shared file of the national maps' outlines (France and every inset, in each layout
+    a map can have): pages draw them with `<use>`, so a page carries only its markers, and the
+    browser fetches the outlines once for every map of the site."""
+    layouts = [[], ["nouvelle-caledonie"], ["polynesie"], ["nouvelle-caledonie", "polynesie"]]
+    panels = {}
+    for extra in layouts:
+        for panel in dessiner([], extra).panneaux:
+            panels[panel.fond] = panel.chemin
+    paths = "\n".join(f'<path id="{ident}" d="{chemin}"/>' for ident, chemin in sorted(panels.items()))
+    return f'<svg xmlns="http://www.w3.org/2000/svg">\n<defs>\n{paths}\n</defs>\n</svg>\n'
 
 
 @cache
@@ -429,7 +451,12 @@ def feature(place: Place, nature: str, numeros: list[str]) -> dict:
 
 
 def geojson(features: list[dict]) -> str:
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def situe(fiche: Fiche) -> bool:
+    """Whether a fiche has a place on the map (then it has a GeoJSON file of its own)."""
+    return any(p.position for group in places(fiche) for p in group)
 
 
 def geojson_fiche(fiche: Fiche) -> str:

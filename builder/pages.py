@@ -8,8 +8,9 @@ from functools import cached_property, partial
 from math import ceil
 from typing import Any, Generic, TypeVar
 
-from .carte import geojson_catalogue, geojson_fiche
+from .carte import fond_de_carte, geojson_catalogue, geojson_fiche, situe
 from .proximite import town_files
+from .search import parts_for
 from .catalogue import Catalogue
 from .lieux import lieux
 from .model import Fiche
@@ -112,7 +113,8 @@ def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
                 if taxonomy.name in ("regions", "departements") and p.page == 1:
                     deps.append(("lieux par numero",))  # its map shows the places there of every fiche
                 pages.append(Page(p.path_of(p.page), templates, context, deps=deps))
-    pages.append(Page(urls.recherche(), ["recherche.html"], deps=[("resume",)]))
+    parties = parts_for(len(catalogue.fiches))  # of the search index, which the page merges
+    pages.append(Page(urls.recherche(), ["recherche.html"], {"parties": parties}, deps=[("resume",), ("=", parties)]))
     pages.append(Page(urls.carte(), ["carte.html"], deps=[("carte",)]))
     pages.append(Page("404.html", ["404.html"], in_sitemap=False, deps=[("resume",)]))
     pages += plan_sitemaps(sorted(urls.absolute(p.path) for p in pages if p.in_sitemap), urls)
@@ -135,12 +137,14 @@ def plan_sitemaps(locations: list[str], urls: Urls) -> list[Page]:
 
 
 def plan_open_data(catalogue: Catalogue, urls: Urls) -> list[Page]:
-    """GeoJSON of the places: one file per fiche, one for the whole catalogue."""
+    """GeoJSON of the places: one file per fiche with places on the map, one for the whole
+    catalogue."""
     files = [
         Page(urls.lieux_geojson(fiche), [], in_sitemap=False, deps=[("fiche", fiche.numero)],
              produce=partial(geojson_fiche, fiche))
-        for fiche in catalogue.fiches
+        for fiche in catalogue.fiches if situe(fiche)
     ]
+    files.append(Page(urls.fond_de_carte(), [], in_sitemap=False, produce=fond_de_carte))
     files.append(Page(urls.carte_geojson(), [], in_sitemap=False, deps=[("lieux",)],
                       produce=partial(geojson_catalogue, catalogue.fiches)))
     towns = town_files()  # for search near me: the gazetteer's towns (the builder's data: the global key covers them)

@@ -79,10 +79,11 @@ def town_files() -> dict[str, str]:
     return files
 
 
-def fragment_ids(bundle: Path) -> dict[str, str]:
-    """Page address (from the site root) -> its Pagefind id, read from the index's fragments."""
+def fragment_ids(fragments: list[Path]) -> dict[str, str]:
+    """Page address (from the site root) -> its Pagefind id, read from the index's fragments
+    (of every part of the index)."""
     found = {}
-    for file in sorted((bundle / "fragment").glob("*.pf_fragment")):
+    for file in fragments:
         raw = gzip.decompress(file.read_bytes())
         data = json.loads(raw[len(b"pagefind_dcd"):])
         found[data["url"].strip("/") + "/"] = file.name.removesuffix(".pf_fragment")
@@ -171,8 +172,13 @@ def _values(catalogue: Catalogue, fiches: list[Fiche]) -> dict[str, dict[str, li
     return found
 
 
-def writer(catalogue: Catalogue, urls) -> Callable[[Path], dict[str, bytes]]:
-    """What the index step calls once Pagefind has written its bundle: the files to add to it."""
-    def write(bundle: Path) -> dict[str, bytes]:
-        return place_files(catalogue, urls, fragment_ids(bundle))
+FOLDER = "proximite/"  # inside the search bundle
+
+
+def writer(catalogue: Catalogue, urls) -> Callable[[dict[str, Path]], dict[str, bytes]]:
+    """What the index step calls once every part of the index is in place, with the bundle's
+    files (path inside it -> file): the files to add to it."""
+    def write(bundle: dict[str, Path]) -> dict[str, bytes]:
+        fragments = [file for path, file in sorted(bundle.items()) if path.endswith(".pf_fragment")]
+        return place_files(catalogue, urls, fragment_ids(fragments))
     return write

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,14 +75,48 @@ class Index:
     words: int
     files: int
     bytes: int
+    parts: int = 1
+    indexed: tuple[str, ...] = ()  # per part: a hash of the pages it was made from (see build.py)
+    part_words: tuple[int, ...] = ()  # per part: the words Pagefind counted
 
 
-def index_site(folder: Path, extra: Callable[[Path], dict[str, bytes]] | None = None) -> Index:
-    """Run Pagefind on a written site; the bundle goes to `folder/pagefind/`, with the files
-    `extra` makes from it (paths inside the bundle)."""
+# The index in parts. Pagefind holds everything it indexes in memory (about 0.3 MB per fiche
+# page, 12 GB for the whole RNCP in one run), and re-indexes all it is given. So the fiche
+# pages are shared among parts of at most PAGES_PER_PART, each indexed by its own run into
+# its own bundle; the search page merges them (`mergeIndex`). A fiche's part depends on its
+# address only, so an edit re-indexes one part. Part 0 is the main bundle, with Pagefind's
+# script; the others hold only their data.
+PAGES_PER_PART = 4000
+PARTS_FOLDER = "parties/"
+# Pagefind's ready-made interfaces: the search page has its own, so they are not published.
+_UNUSED = re.compile(r"pagefind-(ui|modular-ui|component-ui|highlight)\.(js|css)$")
+_SCRIPT = re.compile(r"(pagefind\.js|pagefind-worker\.js|wasm\.[a-z_-]+\.pagefind)$")
+
+
+def parts_for(fiches: int) -> int:
+    """How many parts the index of this many fiche pages is cut into."""
+    return max(1, -(-fiches // PAGES_PER_PART))
+
+
+def part_of(path: str, parts: int) -> int:
+    """The part a page is indexed in: from a hash of its address, so that parts are even and a
+    page stays in its part while the catalogue grows (until the number of parts changes)."""
+    import hashlib
+
+    return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big") % parts
+
+
+def part_folder(part: int) -> str:
+    """The folder of a part's bundle, inside the search bundle."""
+    return "" if part == 0 else f"{PARTS_FOLDER}{part}/"
+
+
+def index_part(site: Path, bundle: Path) -> tuple[Index, dict[str, bytes]]:
+    """Run Pagefind on the pages of `site` (one part); return what it says and its files
+    (paths inside the part's bundle), made byte-identical from one run to the next."""
     from pagefind_bin import get_executable  # the binary shipped in the pagefind-bin wheel
 
-    command = [str(get_executable()), "--site", str(folder), "--glob", INDEXED_PAGES]
+    command = [str(get_executable()), "--site", str(site), "--glob", INDEXED_PAGES, "--output-path", str(bundle)]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
     except OSError as exc:
@@ -91,20 +124,21 @@ def index_site(folder: Path, extra: Callable[[Path], dict[str, bytes]] | None = 
     if result.returncode != 0:
         detail = " | ".join(line.strip() for line in (result.stdout + result.stderr).splitlines() if line.strip())[-600:]
         raise BuildError(f"search index: Pagefind failed (exit code {result.returncode}): {detail}")
-    _stabilise(folder / "pagefind")
-    for path, content in (extra(folder / "pagefind") if extra else {}).items():
-        target = folder / "pagefind" / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+    _stabilise(bundle)
+    files = {}
+    for file in sorted(p for p in bundle.rglob("*") if p.is_file()):
+        name = file.relative_to(bundle).as_posix()
+        if not _UNUSED.search(name):
+            files[name] = file.read_bytes()
     pages = re.search(r"Indexed (\d+) pages?", result.stdout)
     words = re.search(r"Indexed (\d+) words?", result.stdout)
-    bundle = [p for p in (folder / "pagefind").rglob("*") if p.is_file()]
-    return Index(
-        int(pages[1]) if pages else 0,
-        int(words[1]) if words else 0,
-        len(bundle),
-        sum(p.stat().st_size for p in bundle),
-    )
+    return Index(int(pages[1]) if pages else 0, int(words[1]) if words else 0, len(files),
+                 sum(map(len, files.values()))), files
+
+
+def part_files(files: dict[str, bytes], part: int) -> dict[str, bytes]:
+    """A part's files as published: the others than the main one need no script."""
+    return {name: data for name, data in files.items() if part == 0 or not _SCRIPT.fullmatch(name)}
 
 
 _PREFIX = b"pagefind_dcd"  # Pagefind's marker before the CBOR body of its data files

@@ -111,6 +111,11 @@ class Urls:
         return "carte/"
 
     @staticmethod
+    def fond_de_carte() -> str:
+        """The outlines every national map draws (builder/carte.py)."""
+        return "carte/fond.svg"
+
+    @staticmethod
     def carte_geojson() -> str:
         return "carte/lieux.geojson"
 

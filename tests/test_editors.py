@@ -91,6 +91,10 @@ def test_pages_workflow_checks_pull_requests_and_deploys_with_the_official_actio
     build = next(s for s in steps["build"] if s.startswith("catalogue build"))
     assert '--base-path "${{ steps.pages.outputs.base_path }}/"' in build  # "" for a custom domain gives "/"
     assert steps["deploy"] == ["actions/deploy-pages@v5"]
+    cache = next(s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/cache@"))
+    assert steps["build"].index(cache["uses"]) < steps["build"].index(build)  # restored before the build
+    assert cache["with"]["path"].split() == [".catalogue-cache", "_site"] and "--out _site" in build
+    assert cache["with"]["restore-keys"] == "catalogue-" and "github.run_id" in cache["with"]["key"]
     assert workflow["permissions"] == {"contents": "read"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert jobs["deploy"]["environment"]["name"] == "github-pages"

@@ -123,7 +123,10 @@ def test_a_fiche_page_with_hundreds_of_bodies_stays_readable(browser, titre_prof
     assert found["fiches/rncp39568/"] <= MAX_HEIGHT, found
     page = soup(titre_professionnel, "fiches/rncp39568")
     assert len(page.select("h3.bloc-titre")) == 66  # the 6 real blocs and 60 more: all on the page, competences one click away
-    assert "Compétence 14 du bloc 79" in text(page.select_one("#blocs"))
+    last = page.select("#blocs ol.liste-blocs > li")[-1]
+    assert "Compétence 14 du bloc 79" not in text(last)  # not repeated here: the bloc's page shows them
+    assert [a["href"] for a in last.select("a")] == [BASE_PATH + "fiches/rncp39568/blocs/rncp39568bc79/"] * 2  # title, "Lire"
+    assert "Compétence 14 du bloc 79" in text(soup(titre_professionnel, "fiches/rncp39568/blocs/rncp39568bc79"))
     print(f"\nheights with 347 bodies and 66 blocs at 1,280 px: {found}")
 
 

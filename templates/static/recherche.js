@@ -57,6 +57,11 @@ async function chargerMoteur() {
   if (!moteur) {
     moteur = await import(racine.dataset.bundle + "pagefind.js");
     await moteur.options({ excerptLength: 24, noWorker: typeof Worker === "undefined" });
+    // The index is in parts at national scale (see builder/search.py): merge the others.
+    const parties = Number(racine.dataset.parties || 1);
+    const autres = [];
+    for (let n = 1; n < parties; n++) autres.push(moteur.mergeIndex(`${racine.dataset.bundle}parties/${n}/`));
+    await Promise.all(autres);
   }
   return moteur;
 }
@@ -253,13 +258,28 @@ function comptesLocaux(numeros, filtres) {
   return comptes;
 }
 
+// A code (RNCP30012, RS1234, RNCP30012BC01, M1805) that a part of the index lacks is matched
+// there by its letters only ("rncp": every fiche), with scores a hundred times lower than the
+// page that has it. Those are dropped when a page has it: with the index in parts, as with one.
+const CODE = /^[a-z]+[0-9]+[a-z0-9]*$/i;
+
+async function rechercher(pagefind, texte, options = {}) {
+  const reponse = await pagefind.search(texte, options);
+  const mots = texte.split(/\s+/).filter(Boolean);
+  if (mots.length && mots.every((mot) => CODE.test(mot)) && reponse.results.length > 1) {
+    const meilleur = reponse.results[0].score;
+    reponse.results = reponse.results.filter((r) => r.score >= meilleur / 20);
+  }
+  return reponse;
+}
+
 async function comptesPagefind(pagefind, texte, filtres, reponse) {
   // counts for the filter panel: the narrowed ones, except in a key where values are chosen,
   // which shows what each value would add (the counts without that key's choice)
   const comptes = { ...(Object.keys(filtres).length ? reponse.filters : reponse.totalFilters) };
   for (const cle of Object.keys(filtres)) {
     const autres = filtresActifs(cle);
-    const sans = await pagefind.search(texte, Object.keys(autres).length ? { filters: autres } : {});
+    const sans = await rechercher(pagefind, texte, Object.keys(autres).length ? { filters: autres } : {});
     comptes[cle] = (Object.keys(autres).length ? sans.filters : sans.totalFilters)[cle] || {};
   }
   return comptes;
@@ -298,14 +318,14 @@ async function chercher() {
     baseComptes = null;
     if (texte && !proche) {
       const pagefind = await chargerMoteur();
-      const reponse = await pagefind.search(texte, Object.keys(filtres).length ? { filters: filtres } : {});
+      const reponse = await rechercher(pagefind, texte, Object.keys(filtres).length ? { filters: filtres } : {});
       if (numero !== numeroRequete) return;
       resultats = reponse.results.map((r) => ({ id: r.id, pagefind: r, proche: null }));
       if (filtresCharges) comptes = await comptesPagefind(pagefind, texte, filtres, reponse);
     } else if (texte) {
       // the text's results (without filters: they are applied here, on the places' values) near the town
       const [pagefind, ids] = await Promise.all([chargerMoteur(), json(`${PROXIMITE}ids.json`)]);
-      const reponse = await pagefind.search(texte);
+      const reponse = await rechercher(pagefind, texte);
       if (numero !== numeroRequete) return;
       const parId = new Map((ids || []).map((id, n) => [id, n]));
       const trouves = reponse.results.filter((r) => parId.has(r.id) && proche.proches.has(parId.get(r.id)));
