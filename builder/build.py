@@ -177,14 +177,19 @@ def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str],
     shown = [display_path(f, config.root) for f in edited]
     checked = check_files(edited, shown, cache)
     news: list[Fiche] = []
+    retitled: dict[str, str] = {}  # fiches whose title only, of what other pages show, changed
     for found, _ in checked:
         new = found.fiche
         old = last.catalogue.by_numero.get(new.numero) if new else None
         if old is None or any(p.fails(config.strict) for p in found.problems):
             return None
         if shown_elsewhere(old) != shown_elsewhere(new):  # the number included
-            return None
+            if shown_elsewhere(old, titre=False) != shown_elsewhere(new, titre=False):
+                return None
+            retitled[new.numero] = new.intitule
         news.append(new)
+    if retitled and not last.same_list_pages(retitled):  # a letter appears or empties, a page more or less
+        return None
     steps.done("load and validate")
     for (path, (found, sha)), shown_as in zip(zip(edited, checked), shown):
         old = last.catalogue.by_numero[found.fiche.numero]
@@ -192,9 +197,14 @@ def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str],
         update_in_place(old, found.fiche)
         last.catalogue.digests[old.numero] = sha
         last.files[str(path)] = sha
+    candidates = []
+    if retitled:  # lists in title order, and what lists fiches in that order (the national map and GeoJSON)
+        candidates += last.relist(list(retitled))
+        candidates += [page for key in (("lieux",), ("carte",), ("tout",)) for page in last.by_dep.get(key, [])]
+    candidates = list({id(page): page for page in candidates + last.affected([f.numero for f in news])}.values())
     digests = Digests(last.catalogue)
     todo = []
-    for page in last.affected([f.numero for f in news]):
+    for page in candidates:
         page.signature = digests.signature(key, page.path, page.deps)
         if page.signature != last.manifest.signatures.get(page.path):  # what it shows changed
             todo.append(page)

@@ -12,9 +12,11 @@ from .carte import fond_de_carte, geojson_catalogue, geojson_fiche, situe
 from .proximite import town_files
 from .search import parts_for
 from .catalogue import Catalogue
+from .taxonomy import Taxonomy, Term
 from .lieux import lieux
 from .model import Fiche
 from .partenaires import PAR_PAGE, en_ordre, lettres, nombre_de_pages
+from .slugs import normalise
 from .urls import Urls
 
 Key = tuple[Any, ...]  # a dependency: see dependencies.py
@@ -48,14 +50,30 @@ class Pagination(Generic[T]):
     pages: int
     total: int
     path_of: Callable[[int], str]
+    # A list cut by first letter (see paginate_az): this page's letter, its pages numbered
+    # within it; every letter with the path of its first page; the pages before and after it
+    # in the whole list, across letters.
+    lettre: str | None = None
+    lettres: list[tuple[str, str]] = field(default_factory=list)
+    avant: str | None = None
+    apres: str | None = None
 
     @property
     def previous(self) -> str | None:
+        if self.lettre is not None:
+            return self.avant
         return self.path_of(self.page - 1) if self.page > 1 else None
 
     @property
     def next(self) -> str | None:
+        if self.lettre is not None:
+            return self.apres
         return self.path_of(self.page + 1) if self.page < self.pages else None
+
+    @property
+    def premiere(self) -> bool:
+        """Whether it is the first page of the whole list."""
+        return self.page == 1 and (self.lettre is None or self.lettre == self.lettres[0][0])
 
 
 def paginate(items: Sequence[T], size: int, path_of: Callable[[int], str]) -> list[Pagination[T]]:
@@ -63,19 +81,75 @@ def paginate(items: Sequence[T], size: int, path_of: Callable[[int], str]) -> li
     return [Pagination(items[(n - 1) * size : n * size], n, pages, len(items), path_of) for n in range(1, pages + 1)]
 
 
+def lettre_de(titre: str) -> str:
+    """The letter a title is listed under: `École…` -> `E`; digits and signs under `0-9`."""
+    first = normalise(titre)[:1]
+    return first.upper() if "a" <= first <= "z" else "0-9"
+
+
+def paginate_az(items: Sequence[T], size: int, path_of: Callable[[str | None, int], str],
+                titre: Callable[[T], str]) -> list[Pagination[T]]:
+    """A list in title order, cut by first letter when it takes more than one page: each
+    letter has its pages (`path_of(letter, n)`; the first letter's first page is the list's
+    own address, `path_of(None, 1)`). An edit to a title then moves only the pages of its
+    letter, and readers get an A–Z index."""
+    if len(items) <= size:
+        return paginate(items, size, lambda n: path_of(None, n))
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(lettre_de(titre(item)), []).append(item)
+    first = next(iter(groups))
+
+    def where(letter: str, n: int) -> str:
+        return path_of(None, 1) if letter == first and n == 1 else path_of(letter, n)
+
+    letters = [(letter, where(letter, 1)) for letter in groups]
+    pages: list[Pagination[T]] = []
+    for letter, members in groups.items():
+        for p in paginate(members, size, partial(where, letter)):
+            p.lettre, p.lettres, p.total = letter, letters, len(items)
+            pages.append(p)
+    for before, after in zip(pages, pages[1:]):
+        after.avant, before.apres = before.path_of(before.page), after.path_of(after.page)
+    return pages
+
+
 def _listed(p: Pagination[Any]) -> list[Key]:
     """A list page depends on its place in the pagination and on what it lists."""
-    keys: list[Key] = [("=", (p.page, p.pages, p.total))]
+    keys: list[Key] = [("=", (p.page, p.pages, p.total, p.lettre, tuple(p.lettres), p.previous, p.next))]
     for item in p.items:
         keys.append(("carte de", item.numero) if isinstance(item, Fiche) else ("terme", item.taxonomy, item.slug))
     return keys
 
 
-def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
-    pages = [
+def _intitule(fiche: Fiche) -> str:
+    return fiche.intitule
+
+
+def plan_home(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
+    """The catalogue's list of fiches, by title."""
+    return [
         Page(p.path_of(p.page), ["home.html"], {"pagination": p}, deps=[("resume",), *_listed(p)])
-        for p in paginate(catalogue.fiches, per_page, urls.home)
+        for p in paginate_az(catalogue.fiches, per_page, lambda lettre, n: urls.home(n, lettre), _intitule)
     ]
+
+
+def plan_term(taxonomy: Taxonomy, term: Term, urls: Urls, per_page: int) -> list[Page]:
+    """A term's list of fiches, by title."""
+    pages = []
+    path_of = lambda lettre, n: urls.term(taxonomy.name, term.slug, n, lettre)  # noqa: E731
+    for p in paginate_az(term.fiches, per_page, path_of, _intitule):
+        templates = [f"{taxonomy.name}/term.html", "term.html"]
+        context = {"taxonomy": taxonomy, "term": term, "pagination": p}
+        deps = [("terme", taxonomy.name, term.slug), *_listed(p)]
+        if taxonomy.name in ("regions", "departements") and p.premiere:
+            deps.append(("lieux par numero",))  # its map shows the places there of every fiche
+        pages.append(Page(p.path_of(p.page), templates, context, deps=deps))
+    return pages
+
+
+def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
+    pages = plan_home(catalogue, urls, per_page)
     for fiche in catalogue.fiches:
         own: list[Key] = [("fiche", fiche.numero), ("liens", fiche.numero)]
         pages.append(Page(urls.fiche(fiche), ["fiche.html"], {"fiche": fiche}, deps=own))
@@ -105,14 +179,7 @@ def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
             deps = [("taxonomie", taxonomy.name), *_listed(p)]
             pages.append(Page(p.path_of(p.page), templates, {"taxonomy": taxonomy, "pagination": p}, deps=deps))
         for term in taxonomy.terms:
-            path_of = lambda n, t=taxonomy.name, s=term.slug: urls.term(t, s, n)  # noqa: E731
-            for p in paginate(term.fiches, per_page, path_of):
-                templates = [f"{taxonomy.name}/term.html", "term.html"]
-                context = {"taxonomy": taxonomy, "term": term, "pagination": p}
-                deps = [("terme", taxonomy.name, term.slug), *_listed(p)]
-                if taxonomy.name in ("regions", "departements") and p.page == 1:
-                    deps.append(("lieux par numero",))  # its map shows the places there of every fiche
-                pages.append(Page(p.path_of(p.page), templates, context, deps=deps))
+            pages += plan_term(taxonomy, term, urls, per_page)
     parties = parts_for(len(catalogue.fiches))  # of the search index, which the page merges
     pages.append(Page(urls.recherche(), ["recherche.html"], {"parties": parties}, deps=[("resume",), ("=", parties)]))
     pages.append(Page(urls.carte(), ["carte.html"], deps=[("carte",)]))

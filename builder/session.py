@@ -17,16 +17,18 @@ from typing import Any
 from jinja2 import Environment
 
 from .carte import forget_fiche_places
-from .catalogue import Catalogue
+from .catalogue import Catalogue, fiche_order
 from .config import Config
 from .dependencies import referenced
 from .errors import Problem
 from .manifest import Manifest
 from .model import Fiche
-from .pages import Key, Page
+from .pages import Key, Page, _intitule, paginate_az, plan_home, plan_term
 from .lieux import forget_fiche, lieux
 from .partenaires import nombre_de_pages
 from .settings import Site
+from .slugs import sort_key
+from .taxonomy import Taxonomy, Term
 from .urls import Urls
 
 # Fields only the fiche's own pages (fiche, blocs, its GeoJSON) show. A change to any other
@@ -44,9 +46,10 @@ OWN_PAGES_ONLY = frozenset({
 })
 
 
-def shown_elsewhere(fiche: Fiche) -> tuple[Any, ...]:
-    """What pages other than the fiche's own read of it: all but its own texts, and its blocs' codes."""
-    data = fiche.model_dump(exclude=set(OWN_PAGES_ONLY))
+def shown_elsewhere(fiche: Fiche, titre: bool = True) -> tuple[Any, ...]:
+    """What pages other than the fiche's own read of it: all but its own texts, and its blocs'
+    codes (without its title: the rest)."""
+    data = fiche.model_dump(exclude=set(OWN_PAGES_ONLY) | (set() if titre else {"intitule"}))
     pages = (nombre_de_pages(fiche), lieux(fiche).pages)  # its lists of bodies and places: as many pages as before
     return tuple(sorted(data.items(), key=lambda kv: kv[0])) + (tuple(b.code for b in fiche.blocs), pages)
 
@@ -63,6 +66,10 @@ def update_in_place(old: Fiche, new: Fiche) -> None:
     old.__dict__.update(new.__dict__)
     old.__dict__["blocs"] = kept_blocs
     object.__setattr__(old, "__pydantic_fields_set__", set(new.__pydantic_fields_set__))
+
+
+def _anywhere(lettre: str | None, n: int) -> str:
+    return f"{lettre}/{n}"
 
 
 @dataclass
@@ -98,6 +105,54 @@ class Last:
             keys += [("liens", a.numero) for a in self.catalogue.by_numero[n].anciennes_certifications]
         pages = {id(page): page for key in keys for page in self.by_dep.get(key, [])}
         return list(pages.values())
+
+    def lists_of(self, numeros: list[str]) -> list[tuple[Taxonomy, Term] | None]:
+        """The lists of fiches that hold these fiches: the catalogue (None) and their terms."""
+        wanted = {id(self.catalogue.by_numero[n]) for n in numeros}
+        found: list[tuple[Taxonomy, Term] | None] = [None]
+        for taxonomy in self.catalogue.taxonomies.values():
+            found += [(taxonomy, term) for term in taxonomy.terms if any(id(f) in wanted for f in term.fiches)]
+        return found
+
+    def _list_pages(self, where: tuple[Taxonomy, Term] | None) -> list[Page]:
+        per_page = self.site.fiches_par_page
+        if where is None:
+            return plan_home(self.catalogue, self.urls, per_page)
+        return plan_term(where[0], where[1], self.urls, per_page)
+
+    def same_list_pages(self, retitled: dict[str, str]) -> bool:
+        """Whether, with these new titles (number -> title), every list holding the fiches keeps
+        its pages (the same letters, as many pages each): then only what they show changes."""
+        def title(fiche: Fiche) -> str:
+            return retitled.get(fiche.numero, fiche.intitule)
+
+        def key(fiche: Fiche) -> tuple:
+            return (sort_key(title(fiche)), *fiche_order(fiche)[1:])
+
+        for where in self.lists_of(list(retitled)):
+            items = self.catalogue.fiches if where is None else where[1].fiches
+            per_page = self.site.fiches_par_page
+            before = [p.path_of(p.page) for p in paginate_az(items, per_page, _anywhere, _intitule)]
+            after = [p.path_of(p.page) for p in paginate_az(sorted(items, key=key), per_page, _anywhere, title)]
+            if before != after:
+                return False
+        return True
+
+    def relist(self, numeros: list[str]) -> list[Page]:
+        """After title edits (`same_list_pages` said so): the lists put back in title order, and
+        their pages planned again, in place of the old ones. Returns the new list pages."""
+        wheres = self.lists_of(numeros)
+        self.catalogue.fiches.sort(key=fiche_order)
+        for where in wheres:
+            if where is not None:
+                where[1].fiches.sort(key=fiche_order)
+        self.catalogue.__post_init__()  # successors, in title order
+        fresh = [page for where in wheres for page in self._list_pages(where)]
+        by_path = {page.path: page for page in fresh}
+        self.pages = [by_path.pop(page.path, page) for page in self.pages]
+        assert not by_path, "list pages changed; same_list_pages should have said so"
+        self.__post_init__()
+        return fresh
 
     def problems_with(self, replaced: dict[str, list[Problem]]) -> list[Problem]:
         """The last problems, with those of the files in `replaced` replaced."""

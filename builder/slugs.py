@@ -10,13 +10,24 @@ from functools import lru_cache
 MAX_SLUG = 80
 
 
-def ascii_fold(text: str) -> str:
-    """`Écoles Supérieures` -> `Ecoles Superieures` (accents removed, ligatures split)."""
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=1 << 16)
+# The Latin letters of French and its neighbours, folded once: most names need nothing else.
+_LATIN = str.maketrans({chr(c): _fold(chr(c)) for c in range(0xC0, 0x250) if _fold(chr(c)) != chr(c)})
+
+
+def ascii_fold(text: str) -> str:
+    """`Écoles Supérieures` -> `Ecoles Superieures` (accents removed, ligatures split)."""
+    if text.isascii():
+        return text
+    folded = text.translate(_LATIN)
+    return folded if folded.isascii() else _fold(folded)
+
+
+@lru_cache(maxsize=1 << 18)
 def normalise(text: str) -> str:
     """Key for matching names typed differently: case, accents, punctuation and spacing ignored."""
     return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_fold(text).casefold()).split())

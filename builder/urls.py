@@ -59,8 +59,9 @@ class Urls:
 
     # -- page paths, relative to the site root ------------------------------------------
     @staticmethod
-    def home(page: int = 1) -> str:
-        return "" if page == 1 else f"page/{page}/"
+    def home(page: int = 1, lettre: str | None = None) -> str:
+        """The catalogue; past one page, by first letter (`lettre/b/`, `lettre/b/page/2/`)."""
+        return _lettre("", page, lettre)
 
     @staticmethod
     def fiche(fiche: Fiche) -> str:
@@ -87,8 +88,8 @@ class Urls:
         return f"{name}/" if page == 1 else f"{name}/page/{page}/"
 
     @staticmethod
-    def term(taxonomy: str, slug: str, page: int = 1) -> str:
-        return f"{taxonomy}/{slug}/" if page == 1 else f"{taxonomy}/{slug}/page/{page}/"
+    def term(taxonomy: str, slug: str, page: int = 1, lettre: str | None = None) -> str:
+        return _lettre(f"{taxonomy}/{slug}/", page, lettre)
 
     def niveau(self, niveau: int | None) -> str:
         return self.term("niveaux", niveau_slug(niveau))
@@ -174,3 +175,9 @@ class Urls:
         """`fiches/rncp26224/` -> `fiches/rncp26224/index.html`; `404.html` stays as is."""
         check_path(path)
         return PurePosixPath(path + "index.html" if path == "" or path.endswith("/") else path)
+
+
+def _lettre(base: str, page: int, lettre: str | None) -> str:
+    """A list's page: by number, or by letter then number."""
+    folder = base if lettre is None else f"{base}lettre/{lettre.lower()}/"
+    return folder if page == 1 else f"{folder}page/{page}/"

@@ -145,9 +145,39 @@ def test_a_warm_process_remakes_text_edits_quickly_and_exactly(project, tmp_path
         assert report.quick, name
         assert report.rendered < 40 and report.fiches_read == 1, (name, report.rendered)
         assert files(out) == from_scratch(project, tmp_path / "reference"), f"after editing {name}"
-    change(project, "RNCP26224", lambda d: d.update(intitule="Un autre titre"))  # shown on other pages
+    change(project, "RNCP26224", lambda d: d.update(intitule="Un autre titre"))  # shown on lists: they are put in order again
+    report = build(config(project, out), session=session)
+    assert report.quick and report.fiches_read == 1
+    assert files(out) == from_scratch(project, tmp_path / "reference")
+    change(project, "RNCP26224", lambda d: d.update(niveau=8 if d["niveau"] != 8 else 3))  # a level: the whole way
     assert not build(config(project, out), session=session).quick
     assert files(out) == from_scratch(project, tmp_path / "reference")
+
+
+def test_a_warm_process_remakes_title_edits_quickly_within_a_letter(project, tmp_path):
+    settings = project / "content" / "site.yaml"
+    settings.write_text(re.sub(r"(?m)^fiches_par_page: .*$", "fiches_par_page: 5", settings.read_text(encoding="utf-8")), encoding="utf-8")
+    session = Session()
+    out = project / "site"
+    build(config(project, out), session=session)
+    titles = {f.stem.upper(): yaml.safe_load(f.read_text(encoding="utf-8"))["intitule"]
+              for f in sorted((project / "content" / "fiches").glob("*.yaml"))}
+    from builder.pages import lettre_de
+
+    letters = {lettre_de(t) for t in titles.values()}
+    numero = min(titles, key=lambda n: titles[n])
+    edits = [
+        (numero, titles[numero][0] + "zz " + titles[numero], True),  # to the end of its letter
+        (numero, titles[numero], True),  # and back
+        (numero, next(c for c in "QXYZWK" if c not in letters) + "uelque chose", False),  # a new letter: more pages
+    ]
+    for numero, title, quick in edits:
+        change(project, numero, lambda d, title=title: d.update(intitule=title))
+        report = build(config(project, out), session=session)
+        assert report.quick == quick, title
+        assert files(out) == from_scratch(project, tmp_path / "reference"), title
+        if quick:
+            assert report.rendered < 60, report.rendered
 
 
 def test_nothing_changed_touches_nothing(project):
@@ -307,3 +337,28 @@ def test_a_new_process_reads_only_the_files_whose_stat_changed(project, monkeypa
     monkeypatch.setattr(cache, "_HASHES", {})
     report = build(config(project, out))
     assert {name for name in read if name.startswith("rncp")} == {"rncp30003.yaml"} and report.fiches_read == 1
+
+
+def test_a_title_edit_moves_only_the_list_pages_of_its_letter(project, tmp_path):
+    from builder.pages import lettre_de
+
+    settings = project / "content" / "site.yaml"
+    settings.write_text(re.sub(r"(?m)^fiches_par_page: .*$", "fiches_par_page: 5", settings.read_text(encoding="utf-8")), encoding="utf-8")
+    out = project / "site"
+    build(config(project, out))
+    titles = {f: yaml.safe_load(f.read_text(encoding="utf-8"))["intitule"] for f in (project / "content" / "fiches").glob("*.yaml")}
+    by_letter: dict[str, list[Path]] = {}
+    for file, title in titles.items():
+        by_letter.setdefault(lettre_de(title), []).append(file)
+    letter, files_of = max(by_letter.items(), key=lambda kv: len(kv[1]))
+    assert len(files_of) > 5  # its letter has pages of its own
+    moved = min(files_of, key=lambda f: titles[f])
+    before = files(out)
+    change(project, moved.stem.upper(), lambda d: d.update(intitule=d["intitule"][0] + "zzz " + d["intitule"]))
+    build(config(project, out))
+    after = files(out)
+    assert after == from_scratch(project, tmp_path / "reference")
+    lists = {p for p in set(before) | set(after) if before.get(p) != after.get(p) and (p == "index.html" or p.startswith("lettre/"))}
+    first = "index.html" in lists
+    assert lists and all(p.startswith(f"lettre/{letter.lower()}/") or (p == "index.html" and first) for p in lists), lists
+    assert len([p for p in before if p.startswith("lettre/")]) > len({p.split("/")[1] for p in lists if p != "index.html"})

@@ -48,7 +48,7 @@ def test_only_the_search_page_has_a_script_and_no_dead_pole_emploi_links(fixture
 
 def test_home_lists_every_fiche_sorted_with_number_level_status_certifier(fixture_site):
     cards = []
-    for path in ("", "page/2"):
+    for path in ("", "lettre/h", "lettre/t"):
         cards += soup(fixture_site, path).select("li.carte")
     titles = [text(c.select_one(".carte-titre")) for c in cards]
     # alphabetical, ignoring case, accents and punctuation: "reseaux ancienne" < "superieur"
@@ -64,13 +64,47 @@ def test_home_lists_every_fiche_sorted_with_number_level_status_certifier(fixtur
     assert "Sans niveau de qualification" in text(rs) and "Active" in text(rs)
 
 
-def test_home_paginates(fixture_site):
-    first, second = soup(fixture_site, ""), soup(fixture_site, "page/2")
-    assert len(first.select("li.carte")) == 5 and len(second.select("li.carte")) == 3
-    assert first.select_one('.pagination a[rel="next"]')["href"] == "/catalogue/page/2/"
-    assert second.select_one('.pagination a[rel="prev"]')["href"] == "/catalogue/"
-    assert text(second.select_one('.pagination [aria-current="page"]')) == "2"
-    assert "Page 2 sur 2" in text(second.select_one(".pagination"))
+def test_home_is_cut_by_first_letter_past_one_page(fixture_site):
+    pages = {path: soup(fixture_site, path) for path in ("", "lettre/h", "lettre/t")}
+    assert [len(page.select("li.carte")) for page in pages.values()] == [4, 1, 3]  # 8 fiches, 5 a page
+    for path, page in pages.items():
+        letters = [(text(a), a["href"], a.get("aria-current")) for a in page.select("nav.lettres a")]
+        here = {"": "A", "lettre/h": "H", "lettre/t": "T"}[path]
+        assert letters == [(letter, href, "true" if letter == here else None) for letter, href in
+                           (("A", "/catalogue/"), ("H", "/catalogue/lettre/h/"), ("T", "/catalogue/lettre/t/"))]
+    first, middle, last = pages.values()
+    assert first.select_one('.pagination a[rel="prev"]') is None
+    assert first.select_one('.pagination a[rel="next"]')["href"] == "/catalogue/lettre/h/"  # across letters
+    assert middle.select_one('.pagination a[rel="prev"]')["href"] == "/catalogue/"
+    assert last.select_one('.pagination a[rel="next"]') is None
+    assert text(first.select_one("title")) == "Catalogue de test"
+    assert text(middle.select_one("title")) == "Catalogue de test — lettre H"
+    assert not (fixture_site / "page").exists()
+
+
+def test_long_lists_number_their_pages_within_a_letter_and_show_a_window_of_numbers():
+    from builder.pages import paginate_az
+    from builder.urls import Urls
+
+    titles = [f"Agent {n:03d}" for n in range(230)] + ["Bâtiment", "Électricien"] + [f"{n} degrés" for n in (2, 3)]
+    pages = paginate_az(sorted(titles, key=lambda t: (t[0].isalpha(), t)), 10, lambda lettre, n: Urls.home(n, lettre), str)
+    assert [p.lettre for p in pages][:2] == ["0-9", "A"] and {p.lettre for p in pages} == {"0-9", "A", "B", "E"}
+    a = [p for p in pages if p.lettre == "A"]
+    assert len(a) == 23 and a[0].path_of(1) == "lettre/a/" and a[4].path_of(5) == "lettre/a/page/5/"
+    assert pages[0].path_of(1) == "" and pages[0].premiere and not a[0].premiere
+    assert a[0].previous == "" and a[-1].next == "lettre/b/" and a[3].next == "lettre/a/page/5/"
+    assert all(p.total == len(titles) for p in pages)
+
+
+def test_page_numbers_are_a_window(tmp_path):
+    from builder.pages import Pagination
+    from builder.render import make_environment
+    from builder.urls import Urls
+
+    template = make_environment([ROOT / "templates"]).from_string(
+        '{% import "_partials/macros.html" as m with context %}{{ m.pagination(p, "x") }}')
+    html = BeautifulSoup(template.render(p=Pagination([], 40, 120, 6000, Urls.home), urls=Urls("/c/", "https://e.fr")), "html.parser")
+    assert [text(li) for li in html.select("li")] == ["Page précédente", "1", "…", "38", "39", "40", "41", "42", "…", "120", "Page suivante"]
 
 
 def test_fiche_sections_come_in_the_order_a_student_needs(fixture_site):
