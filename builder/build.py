@@ -28,6 +28,7 @@ from .session import Last, Session, shown_elsewhere, update_in_place
 from .settings import Site, read_site
 from .urls import INDEXED_PAGES, SEARCH_BUNDLE, Urls, normalise_base_path
 from . import proximite
+from .proximite import fragment_address
 from .write import Output, StaleSite
 
 
@@ -296,7 +297,7 @@ _INDEXED = re.compile(re.escape(INDEXED_PAGES).replace(r"\*", "[^/]*"))  # as Pa
 
 
 def update_index(output: Output, progress: Progress, later: bool = False,
-                 extra: Callable[[dict[str, Path]], dict[str, bytes]] | None = None,
+                 extra: Callable[[dict[str, str]], dict[str, bytes]] | None = None,
                  parts: int = 1) -> tuple[Index | None, bool]:
     """Index the fiche pages for search, in `parts` parts (see search.py): each part whose
     pages changed since it was last indexed is indexed again, the others are kept. With
@@ -331,10 +332,12 @@ def update_index(output: Output, progress: Progress, later: bool = False,
             output.write(folder + name, data)
     def file_of(path: str) -> Path:
         return output.staging / path if not output.delta or path in output.changed else output.out / path
+    known = before.fragments if before is not None else {}
+    fragments = {path: known.get(path) or fragment_address(file_of(path)) for path in sorted(output.hashes)
+                 if path.startswith(SEARCH_BUNDLE) and path.endswith(".pf_fragment")}  # kept parts: not read again
     if extra is not None:
-        bundle = {path[len(SEARCH_BUNDLE):]: file_of(path) for path in output.hashes
-                  if path.startswith(SEARCH_BUNDLE) and _part_of_file(path) is not None}
-        for path, data in extra(bundle).items():
+        ids = {address: path.rsplit("/", 1)[1].removesuffix(".pf_fragment") for path, address in fragments.items()}
+        for path, data in extra(ids).items():
             output.write(SEARCH_BUNDLE + path, data)
     files = [path for path in output.hashes if path.startswith(SEARCH_BUNDLE)]
     words = [i.words for i in found]
@@ -342,7 +345,7 @@ def update_index(output: Output, progress: Progress, later: bool = False,
         words = [before.part_words[part] if same[part] == made[part] else words.pop(0)  # type: ignore[union-attr]
                  for part in range(parts)]
     total = Index(sum(map(len, pages)), sum(words), len(files), sum(file_of(p).stat().st_size for p in files),
-                  parts, made, tuple(words))
+                  parts, made, tuple(words), fragments)
     return total, False
 
 

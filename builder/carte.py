@@ -454,19 +454,6 @@ def geojson(features: list[dict]) -> str:
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def situe(fiche: Fiche) -> bool:
-    """Whether a fiche has a place on the map (then it has a GeoJSON file of its own)."""
-    return any(p.position for group in places(fiche) for p in group)
-
-
-def geojson_fiche(fiche: Fiche) -> str:
-    preparation, certification = places(fiche)
-    return geojson(
-        [feature(p, "preparation", [fiche.numero]) for p in preparation if p.position]
-        + [feature(p, "certification", [fiche.numero]) for p in certification if p.position]
-    )
-
-
 def geojson_catalogue(fiches: Iterable[Fiche]) -> str:
     """Every preparation place of the catalogue; a place named alike at the same address in
     several fiches is one feature listing those fiches."""

@@ -8,7 +8,7 @@ from functools import cached_property, partial
 from math import ceil
 from typing import Any, Generic, TypeVar
 
-from .carte import fond_de_carte, geojson_catalogue, geojson_fiche, situe
+from .carte import fond_de_carte, geojson_catalogue
 from .proximite import town_files
 from .search import parts_for
 from .catalogue import Catalogue
@@ -81,6 +81,9 @@ def paginate(items: Sequence[T], size: int, path_of: Callable[[int], str]) -> li
     return [Pagination(items[(n - 1) * size : n * size], n, pages, len(items), path_of) for n in range(1, pages + 1)]
 
 
+LETTRES_DES = 8  # pages: a list longer than this is cut by first letter
+
+
 def lettre_de(titre: str) -> str:
     """The letter a title is listed under: `École…` -> `E`; digits and signs under `0-9`."""
     first = normalise(titre)[:1]
@@ -89,11 +92,12 @@ def lettre_de(titre: str) -> str:
 
 def paginate_az(items: Sequence[T], size: int, path_of: Callable[[str | None, int], str],
                 titre: Callable[[T], str]) -> list[Pagination[T]]:
-    """A list in title order, cut by first letter when it takes more than one page: each
-    letter has its pages (`path_of(letter, n)`; the first letter's first page is the list's
-    own address, `path_of(None, 1)`). An edit to a title then moves only the pages of its
-    letter, and readers get an A–Z index."""
-    if len(items) <= size:
+    """A list in title order, cut by first letter when it takes more than LETTRES_DES pages:
+    each letter has its pages (`path_of(letter, n)`; the first letter's first page is the
+    list's own address, `path_of(None, 1)`). An edit to a title then moves only the pages of
+    its letter, and readers get an A–Z index. Shorter lists are numbered pages: cut by letter,
+    they would make many pages of a few fiches."""
+    if len(items) <= size * LETTRES_DES:
         return paginate(items, size, lambda n: path_of(None, n))
     groups: dict[str, list[T]] = {}
     for item in items:
@@ -204,14 +208,9 @@ def plan_sitemaps(locations: list[str], urls: Urls) -> list[Page]:
 
 
 def plan_open_data(catalogue: Catalogue, urls: Urls) -> list[Page]:
-    """GeoJSON of the places: one file per fiche with places on the map, one for the whole
-    catalogue."""
-    files = [
-        Page(urls.lieux_geojson(fiche), [], in_sitemap=False, deps=[("fiche", fiche.numero)],
-             produce=partial(geojson_fiche, fiche))
-        for fiche in catalogue.fiches if situe(fiche)
-    ]
-    files.append(Page(urls.fond_de_carte(), [], in_sitemap=False, produce=fond_de_carte))
+    """GeoJSON of every place of the catalogue (with the numbers of its fiches), and the
+    shared outlines of the maps."""
+    files = [Page(urls.fond_de_carte(), [], in_sitemap=False, produce=fond_de_carte)]
     files.append(Page(urls.carte_geojson(), [], in_sitemap=False, deps=[("lieux",)],
                       produce=partial(geojson_catalogue, catalogue.fiches)))
     towns = town_files()  # for search near me: the gazetteer's towns (the builder's data: the global key covers them)

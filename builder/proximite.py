@@ -79,15 +79,10 @@ def town_files() -> dict[str, str]:
     return files
 
 
-def fragment_ids(fragments: list[Path]) -> dict[str, str]:
-    """Page address (from the site root) -> its Pagefind id, read from the index's fragments
-    (of every part of the index)."""
-    found = {}
-    for file in fragments:
-        raw = gzip.decompress(file.read_bytes())
-        data = json.loads(raw[len(b"pagefind_dcd"):])
-        found[data["url"].strip("/") + "/"] = file.name.removesuffix(".pf_fragment")
-    return found
+def fragment_address(file: Path) -> str:
+    """The page address (from the site root) a Pagefind fragment file is about."""
+    raw = gzip.decompress(file.read_bytes())
+    return json.loads(raw[len(b"pagefind_dcd"):])["url"].strip("/") + "/"
 
 
 FICHES_PAR_LOT = 64  # fiches per file of what a result shows
@@ -175,10 +170,9 @@ def _values(catalogue: Catalogue, fiches: list[Fiche]) -> dict[str, dict[str, li
 FOLDER = "proximite/"  # inside the search bundle
 
 
-def writer(catalogue: Catalogue, urls) -> Callable[[dict[str, Path]], dict[str, bytes]]:
-    """What the index step calls once every part of the index is in place, with the bundle's
-    files (path inside it -> file): the files to add to it."""
-    def write(bundle: dict[str, Path]) -> dict[str, bytes]:
-        fragments = [file for path, file in sorted(bundle.items()) if path.endswith(".pf_fragment")]
-        return place_files(catalogue, urls, fragment_ids(fragments))
+def writer(catalogue: Catalogue, urls) -> Callable[[dict[str, str]], dict[str, bytes]]:
+    """What the index step calls once every part of the index is in place, with each page's
+    Pagefind id (page address -> id): the files to add to the bundle."""
+    def write(ids: dict[str, str]) -> dict[str, bytes]:
+        return place_files(catalogue, urls, ids)
     return write

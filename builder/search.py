@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogue import Catalogue
@@ -78,6 +78,7 @@ class Index:
     parts: int = 1
     indexed: tuple[str, ...] = ()  # per part: a hash of the pages it was made from (see build.py)
     part_words: tuple[int, ...] = ()  # per part: the words Pagefind counted
+    fragments: dict[str, str] = field(default_factory=dict, compare=False)  # fragment file -> page address
 
 
 # The index in parts. Pagefind holds everything it indexes in memory (about 0.3 MB per fiche

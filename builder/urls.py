@@ -120,9 +120,6 @@ class Urls:
     def carte_geojson() -> str:
         return "carte/lieux.geojson"
 
-    @classmethod
-    def lieux_geojson(cls, fiche: Fiche) -> str:
-        return cls.fiche(fiche) + "lieux.geojson"
 
     def region(self, nom: str) -> str:
         return self.term("regions", slugify(nom))

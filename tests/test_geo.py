@@ -142,11 +142,12 @@ def test_distance_learning_is_listed_apart_not_mapped(fixture_site):
     assert fiche.select_one(".territoire-reunion circle") is not None
 
 
-def test_geojson_per_fiche_and_for_the_catalogue_validates(example_site):
-    fiche = json.loads((example_site / "fiches" / "rncp16959" / "lieux.geojson").read_text())
-    FeatureCollection.model_validate(fiche)
-    assert len(fiche["features"]) == 11
-    montpellier = next(f for f in fiche["features"] if f["properties"]["commune"] == "Montpellier Cedex 2")
+def test_the_catalogue_geojson_validates_and_names_each_place_s_fiches(example_site):
+    assert not list(example_site.glob("fiches/*/lieux.geojson"))  # one file for all: each place names its fiches
+    catalogue = json.loads((example_site / "carte" / "lieux.geojson").read_text())
+    fiche = [f for f in catalogue["features"] if "RNCP16959" in f["properties"]["fiches"]]
+    assert len(fiche) == 9  # its preparation places on the map
+    montpellier = next(f for f in fiche if f["properties"]["commune"] == "Montpellier Cedex 2")
     assert montpellier["geometry"]["coordinates"] == [3.8763, 43.6109]
     assert montpellier["properties"] == {
         "nom": "Digital Campus Montpellier", "type": "preparation",
@@ -154,7 +155,6 @@ def test_geojson_per_fiche_and_for_the_catalogue_validates(example_site):
         "code_postal": "34965", "commune": "Montpellier Cedex 2", "code_insee": "34172",
         "precision": "commune", "fiches": ["RNCP16959"],
     }
-    catalogue = json.loads((example_site / "carte" / "lieux.geojson").read_text())
     FeatureCollection.model_validate(catalogue)
     assert len(catalogue["features"]) == 18 and all(f["properties"]["type"] == "preparation" for f in catalogue["features"])
 

@@ -91,7 +91,8 @@ def test_places_are_located_given_or_geocoded_and_shown(project, capsys):
     site = project / "site"
     import json
 
-    features = json.loads((site / "fiches" / "rncp35809" / "lieux.geojson").read_text())["features"]
+    features = [f for f in json.loads((site / "carte" / "lieux.geojson").read_text())["features"]
+                if "RNCP35809" in f["properties"]["fiches"]]
     by_town = {f["properties"]["commune"]: f for f in features}
     assert by_town["Rennes"]["properties"]["precision"] == "coordonnees"  # from the offer
     assert by_town["Rennes"]["geometry"]["coordinates"] == [-1.6767, 48.1067]

@@ -8,7 +8,14 @@ from xml.etree import ElementTree
 
 from bs4 import BeautifulSoup
 
-from .conftest import FIXTURES, ROOT, build_site
+import pytest
+
+from builder.build import build
+from builder.config import Config
+from builder.pages import lettre_de
+from builder.slugs import normalise
+
+from .conftest import BASE_PATH, FIXTURES, ROOT, build_site
 
 
 def soup(site: Path, path: str) -> BeautifulSoup:
@@ -48,7 +55,7 @@ def test_only_the_search_page_has_a_script_and_no_dead_pole_emploi_links(fixture
 
 def test_home_lists_every_fiche_sorted_with_number_level_status_certifier(fixture_site):
     cards = []
-    for path in ("", "lettre/h", "lettre/t"):
+    for path in ("", "page/2"):
         cards += soup(fixture_site, path).select("li.carte")
     titles = [text(c.select_one(".carte-titre")) for c in cards]
     # alphabetical, ignoring case, accents and punctuation: "reseaux ancienne" < "superieur"
@@ -64,22 +71,48 @@ def test_home_lists_every_fiche_sorted_with_number_level_status_certifier(fixtur
     assert "Sans niveau de qualification" in text(rs) and "Active" in text(rs)
 
 
-def test_home_is_cut_by_first_letter_past_one_page(fixture_site):
-    pages = {path: soup(fixture_site, path) for path in ("", "lettre/h", "lettre/t")}
-    assert [len(page.select("li.carte")) for page in pages.values()] == [4, 1, 3]  # 8 fiches, 5 a page
-    for path, page in pages.items():
-        letters = [(text(a), a["href"], a.get("aria-current")) for a in page.select("nav.lettres a")]
-        here = {"": "A", "lettre/h": "H", "lettre/t": "T"}[path]
-        assert letters == [(letter, href, "true" if letter == here else None) for letter, href in
-                           (("A", "/catalogue/"), ("H", "/catalogue/lettre/h/"), ("T", "/catalogue/lettre/t/"))]
-    first, middle, last = pages.values()
-    assert first.select_one('.pagination a[rel="prev"]') is None
-    assert first.select_one('.pagination a[rel="next"]')["href"] == "/catalogue/lettre/h/"  # across letters
-    assert middle.select_one('.pagination a[rel="prev"]')["href"] == "/catalogue/"
-    assert last.select_one('.pagination a[rel="next"]') is None
-    assert text(first.select_one("title")) == "Catalogue de test"
-    assert text(middle.select_one("title")) == "Catalogue de test — lettre H"
-    assert not (fixture_site / "page").exists()
+def test_home_paginates(fixture_site):
+    first, second = soup(fixture_site, ""), soup(fixture_site, "page/2")
+    assert len(first.select("li.carte")) == 5 and len(second.select("li.carte")) == 3
+    assert first.select_one('.pagination a[rel="next"]')["href"] == "/catalogue/page/2/"
+    assert second.select_one('.pagination a[rel="prev"]')["href"] == "/catalogue/"
+    assert text(second.select_one('.pagination [aria-current="page"]')) == "2"
+    assert "Page 2 sur 2" in text(second.select_one(".pagination"))
+    assert first.select_one("nav.lettres") is None  # two pages: numbered, not cut by letter
+
+
+@pytest.fixture(scope="module")
+def long_lists(tmp_path_factory) -> Path:
+    """A generated catalogue of 60 fiches, 5 a page: its lists are cut by first letter."""
+    import re
+
+    from benchmarks.catalogue import generate
+
+    project = generate(tmp_path_factory.mktemp("az") / "project", 60)
+    settings = project / "content" / "site.yaml"
+    settings.write_text(re.sub(r"(?m)^fiches_par_page: .*$", "fiches_par_page: 5", settings.read_text(encoding="utf-8")), encoding="utf-8")
+    build(Config(root=project, out=project / "site", base_path=BASE_PATH, today=dt.date(2026, 11, 23),
+                 templates_dir=ROOT / "templates", cache_dir=project / ".cache"))
+    return project / "site"
+
+
+def test_long_lists_are_cut_by_first_letter_with_an_index(long_lists):
+    home = soup(long_lists, "")
+    letters = [(text(a), a["href"], a.get("aria-current")) for a in home.select("nav.lettres a")]
+    assert len(letters) > 3 and letters[0][1:] == (BASE_PATH, "true")
+    assert all(href == f"{BASE_PATH}lettre/{letter.lower()}/" and current is None for letter, href, current in letters[1:])
+    titles, path = [], ""
+    while path is not None:  # "Page suivante" from the first page to the last, across letters
+        page = soup(long_lists, path.removeprefix(BASE_PATH).rstrip("/"))
+        here = [text(a) for a in page.select("nav.lettres a[aria-current]")]
+        cards = [text(c.select_one(".carte-titre")) for c in page.select("li.carte")]
+        assert here and all(lettre_de(t) == here[0].replace("–", "-") for t in cards)
+        titles += cards
+        following = page.select_one('.pagination a[rel="next"]')
+        path = following["href"] if following else None
+    assert len(titles) == 60 and titles == sorted(titles, key=normalise)
+    assert text(soup(long_lists, letters[1][1].removeprefix(BASE_PATH).rstrip("/")).select_one("title")).startswith(
+        f"Catalogue des certifications — lettre {letters[1][0]}")
 
 
 def test_long_lists_number_their_pages_within_a_letter_and_show_a_window_of_numbers():

@@ -28,7 +28,7 @@ EXAMPLE_PAGES = [
     "rome/", "rome/m1705/", "recherche/", "carte/", "regions/", "regions/occitanie/", "departements/34-herault/",
     "page-qui-n-existe-pas/",
 ]
-FIXTURE_PAGES = ["", "lettre/h/", "fiches/rncp30001/", "fiches/rncp20001/", "fiches/rs1234/",
+FIXTURE_PAGES = ["", "page/2/", "fiches/rncp30001/", "fiches/rncp20001/", "fiches/rs1234/",
                  "fiches/rncp30001/blocs/rncp30001bc01/", "niveaux/sans-niveau/",
                  "fiches/rncp40005/", "fiches/rncp40005/organismes/"]  # long content folded; a list of bodies
 
