@@ -52,7 +52,7 @@ class PssSampler:
     `build` (the build process and its render workers). Keeps each group's peak and the peak
     of their sum."""
 
-    def __init__(self, pid: int, every: float = 0.2):
+    def __init__(self, pid: int, every: float = 0.5):
         self.pid, self.every = pid, every
         self.peaks: dict[str, float] = {}
         self.total = 0.0

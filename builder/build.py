@@ -199,9 +199,9 @@ def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str],
         last.catalogue.digests[old.numero] = sha
         last.files[str(path)] = sha
     candidates = []
-    if retitled:  # lists in title order, and what lists fiches in that order (the national map and GeoJSON)
+    if retitled:  # lists in title order, and the map page (it names the fiches prepared at a distance)
         candidates += last.relist(list(retitled))
-        candidates += [page for key in (("lieux",), ("carte",), ("tout",)) for page in last.by_dep.get(key, [])]
+        candidates += [page for key in (("carte",), ("tout",)) for page in last.by_dep.get(key, [])]
     candidates = list({id(page): page for page in candidates + last.affected([f.numero for f in news])}.values())
     digests = Digests(last.catalogue)
     todo = []

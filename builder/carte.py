@@ -385,12 +385,16 @@ def carte_fiche(fiche: Fiche, urls=None) -> Carte:
     return dessiner(points, encarts)
 
 
+def _par_numero(fiche: Fiche) -> str:
+    return fiche.numero
+
+
 def carte_nationale(fiches: Iterable[Fiche], urls) -> Carte:
     """Every preparation place of the catalogue: one marker per town leading to its région's
     page; past 40 towns, one per département, leading to its page (a national catalogue has
     thousands of towns: the map keeps about a hundred markers)."""
     located = []
-    for fiche in fiches:
+    for fiche in sorted(fiches, key=_par_numero):  # not in title order: a title edit leaves it alone
         for place in places(fiche)[0]:
             if place.position and not place.lieu.a_distance and (where := departement(place)):
                 located.append((place, where.region))
@@ -458,7 +462,7 @@ def geojson_catalogue(fiches: Iterable[Fiche]) -> str:
     """Every preparation place of the catalogue; a place named alike at the same address in
     several fiches is one feature listing those fiches."""
     merged: dict[tuple, tuple[Place, list[str]]] = {}
-    for fiche in fiches:
+    for fiche in sorted(fiches, key=_par_numero):  # not in title order: a title edit leaves it alone
         for place in places(fiche)[0]:
             if place.position:
                 lieu = place.lieu

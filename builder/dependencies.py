@@ -13,8 +13,8 @@ catalogue, and its digest is computed here from the catalogue just read:
 - `("resume",)`: the list of taxonomies and their sizes (home, search and 404 pages);
 - `("taxonomie", name)`: every term of a taxonomy (slug, label, count);
 - `("terme", name, slug)`: one term;
-- `("lieux",)`: every fiche's preparation places, in the catalogue's order (the national GeoJSON);
-- `("lieux par numero",)`: the same, in the order of the numbers (the maps of régions and départements);
+- `("lieux par numero",)`: every fiche's preparation places, in the order of the numbers (the
+  national GeoJSON, the maps of régions and départements: none depends on titles);
 - `("carte",)`: the places, the régions, and the titles of fiches prepared at a distance (the map page);
 - `("tout",)`: the whole catalogue;
 - `("=", value)`: a value itself (pagination numbers, the sitemap's list).
@@ -109,13 +109,11 @@ class Digests:
             t = c.taxonomies[rest[0]]
             term = c.term_index()[rest[0], rest[1]]
             return _hash(t.titre, t.description, term.slug, term.libelle, term.code, len(term.fiches))
-        if kind == "lieux":
-            return _hash([(f.numero, self._lieux(f)) for f in c.fiches])
-        if kind == "lieux par numero":  # the same, whatever the order of the fiches (their titles)
+        if kind == "lieux par numero":  # in number order, whatever the titles
             return _hash(sorted((f.numero, self._lieux(f)) for f in c.fiches))
         if kind == "carte":  # the map, the régions, and the fiches prepared at a distance by title
             a_distance = [(f.numero, f.intitule) for f in c.fiches if any(lieu.a_distance for lieu in f.lieux_preparation)]
-            return _hash(self.digest(("taxonomie", "regions")), self.digest(("lieux",)), a_distance)
+            return _hash(self.digest(("taxonomie", "regions")), self.digest(("lieux par numero",)), a_distance)
         if kind == "tout":
             return _hash([(f.numero, c.digests.get(f.numero), c.est_active(f)) for f in c.fiches])
         raise ValueError(f"unknown dependency {key!r}")

@@ -211,7 +211,7 @@ def plan_open_data(catalogue: Catalogue, urls: Urls) -> list[Page]:
     """GeoJSON of every place of the catalogue (with the numbers of its fiches), and the
     shared outlines of the maps."""
     files = [Page(urls.fond_de_carte(), [], in_sitemap=False, produce=fond_de_carte)]
-    files.append(Page(urls.carte_geojson(), [], in_sitemap=False, deps=[("lieux",)],
+    files.append(Page(urls.carte_geojson(), [], in_sitemap=False, deps=[("lieux par numero",)],
                       produce=partial(geojson_catalogue, catalogue.fiches)))
     towns = town_files()  # for search near me: the gazetteer's towns (the builder's data: the global key covers them)
     files += [Page(path, [], in_sitemap=False, produce=partial(towns.__getitem__, path)) for path in towns]

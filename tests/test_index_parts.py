@@ -133,3 +133,9 @@ def test_an_edit_re_indexes_its_part_only(project, sites, tmp_path, page):
         server.shutdown()
         server.server_close()
     assert [numero for numero, _ in found] == [fiche.stem.upper()]
+
+
+def test_two_builds_in_parts_are_byte_identical(project, sites, tmp_path):
+    again = tmp_path / "again"
+    _build(project, again, PER_PART)
+    assert files(again) == files(sites["parts"])
