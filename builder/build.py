@@ -189,8 +189,6 @@ def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str],
                 return None
             retitled[new.numero] = new.intitule
         news.append(new)
-    if retitled and not last.same_list_pages(retitled):  # a letter appears or empties, a page more or less
-        return None
     steps.done("load and validate")
     for (path, (found, sha)), shown_as in zip(zip(edited, checked), shown):
         old = last.catalogue.by_numero[found.fiche.numero]
@@ -198,9 +196,9 @@ def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str],
         update_in_place(old, found.fiche)
         last.catalogue.digests[old.numero] = sha
         last.files[str(path)] = sha
-    candidates = []
+    candidates, gone = [], []
     if retitled:  # lists in title order, and the map page (it names the fiches prepared at a distance)
-        candidates += last.relist(list(retitled))
+        candidates, gone = last.relist(list(retitled))
         candidates += [page for key in (("carte",), ("tout",)) for page in last.by_dep.get(key, [])]
     candidates = list({id(page): page for page in candidates + last.affected([f.numero for f in news])}.values())
     digests = Digests(last.catalogue)
@@ -209,7 +207,7 @@ def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str],
         page.signature = digests.signature(key, page.path, page.deps)
         if page.signature != last.manifest.signatures.get(page.path):  # what it shows changed
             todo.append(page)
-    remade = {page.file for page in todo}
+    remade = {page.file for page in todo} | set(gone)
     for path in last.manifest.hashes:
         if path not in remade and not path.startswith(SEARCH_BUNDLE):
             output.keep(path)
@@ -220,8 +218,11 @@ def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str],
                                  parts_for(len(last.catalogue.fiches)))
     steps.done("index for search")
     problems = last.problems_with({s: c.problems for (c, _), s in zip(checked, shown)})
-    signatures = {**last.manifest.signatures, **{page.path: page.signature for page in todo}}
-    manifest = Manifest(inputs, signatures, dict(output.hashes), problems, last.manifest.pages, index, stale,
+    planned = {page.path for page in last.pages}
+    signatures = {path: sig for path, sig in {**last.manifest.signatures, **{page.path: page.signature for page in todo}}.items()
+                  if path in planned}
+    count = sum(1 for page in last.pages if page.produce is None)
+    manifest = Manifest(inputs, signatures, dict(output.hashes), problems, count, index, stale,
                         known_hashes(list(files)))
     output.commit(manifest.build_id)
     save_manifest(config.cache_folder, config.out, manifest)

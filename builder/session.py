@@ -23,11 +23,10 @@ from .dependencies import referenced
 from .errors import Problem
 from .manifest import Manifest
 from .model import Fiche
-from .pages import Key, Page, _intitule, paginate_az, plan_home, plan_term
+from .pages import Key, Page, plan_home, plan_sitemaps, plan_term
 from .lieux import forget_fiche, lieux
 from .partenaires import nombre_de_pages
 from .settings import Site
-from .slugs import sort_key
 from .taxonomy import Taxonomy, Term
 from .urls import Urls
 
@@ -66,10 +65,6 @@ def update_in_place(old: Fiche, new: Fiche) -> None:
     old.__dict__.update(new.__dict__)
     old.__dict__["blocs"] = kept_blocs
     object.__setattr__(old, "__pydantic_fields_set__", set(new.__pydantic_fields_set__))
-
-
-def _anywhere(lettre: str | None, n: int) -> str:
-    return f"{lettre}/{n}"
 
 
 @dataclass
@@ -120,27 +115,18 @@ class Last:
             return plan_home(self.catalogue, self.urls, per_page)
         return plan_term(where[0], where[1], self.urls, per_page)
 
-    def same_list_pages(self, retitled: dict[str, str]) -> bool:
-        """Whether, with these new titles (number -> title), every list holding the fiches keeps
-        its pages (the same letters, as many pages each): then only what they show changes."""
-        def title(fiche: Fiche) -> str:
-            return retitled.get(fiche.numero, fiche.intitule)
+    @staticmethod
+    def _list_key(page: Page) -> object:
+        """Which list of fiches a page is a page of: "home", a term (by identity), or None."""
+        if page.templates == ["home.html"]:
+            return "home"
+        term = page.context.get("term")
+        return id(term) if term is not None and "pagination" in page.context else None
 
-        def key(fiche: Fiche) -> tuple:
-            return (sort_key(title(fiche)), *fiche_order(fiche)[1:])
-
-        for where in self.lists_of(list(retitled)):
-            items = self.catalogue.fiches if where is None else where[1].fiches
-            per_page = self.site.fiches_par_page
-            before = [p.path_of(p.page) for p in paginate_az(items, per_page, _anywhere, _intitule)]
-            after = [p.path_of(p.page) for p in paginate_az(sorted(items, key=key), per_page, _anywhere, title)]
-            if before != after:
-                return False
-        return True
-
-    def relist(self, numeros: list[str]) -> list[Page]:
-        """After title edits (`same_list_pages` said so): the lists put back in title order, and
-        their pages planned again, in place of the old ones. Returns the new list pages."""
+    def relist(self, numeros: list[str]) -> tuple[list[Page], list[str]]:
+        """After title edits: the lists holding these fiches put back in title order and planned
+        again in place of their old pages (a list may gain or lose a page, or a letter; the
+        sitemap then follows). Returns the pages to sign and the files no longer made."""
         wheres = self.lists_of(numeros)
         self.catalogue.fiches.sort(key=fiche_order)
         for where in wheres:
@@ -148,11 +134,21 @@ class Last:
                 where[1].fiches.sort(key=fiche_order)
         self.catalogue.__post_init__()  # successors, in title order
         fresh = [page for where in wheres for page in self._list_pages(where)]
+        targets = {"home" if where is None else id(where[1]) for where in wheres}
         by_path = {page.path: page for page in fresh}
-        self.pages = [by_path.pop(page.path, page) for page in self.pages]
-        assert not by_path, "list pages changed; same_list_pages should have said so"
+        gone = [page for page in self.pages if self._list_key(page) in targets and page.path not in by_path]
+        dropped = {id(page) for page in gone}
+        pages = [by_path.pop(page.path, page) for page in self.pages if id(page) not in dropped]
+        pages += by_path.values()  # pages these lists did not have
+        if gone or by_path:  # other addresses: a new sitemap
+            old = [page for page in pages if page.path.startswith("sitemap")]
+            sitemaps = plan_sitemaps(sorted(self.urls.absolute(p.path) for p in pages if p.in_sitemap), self.urls)
+            pages = [page for page in pages if not page.path.startswith("sitemap")] + sitemaps
+            fresh += sitemaps
+            gone += [page for page in old if page.path not in {s.path for s in sitemaps}]
+        self.pages = pages
         self.__post_init__()
-        return fresh
+        return fresh, [page.file for page in gone]
 
     def problems_with(self, replaced: dict[str, list[Problem]]) -> list[Problem]:
         """The last problems, with those of the files in `replaced` replaced."""

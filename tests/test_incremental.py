@@ -154,7 +154,7 @@ def test_a_warm_process_remakes_text_edits_quickly_and_exactly(project, tmp_path
     assert files(out) == from_scratch(project, tmp_path / "reference")
 
 
-def test_a_warm_process_remakes_title_edits_quickly_within_a_letter(project, tmp_path):
+def test_a_warm_process_remakes_title_edits_quickly_even_when_a_list_gains_a_page(project, tmp_path):
     settings = project / "content" / "site.yaml"
     settings.write_text(re.sub(r"(?m)^fiches_par_page: .*$", "fiches_par_page: 5", settings.read_text(encoding="utf-8")), encoding="utf-8")
     session = Session()
@@ -166,10 +166,12 @@ def test_a_warm_process_remakes_title_edits_quickly_within_a_letter(project, tmp
 
     letters = {lettre_de(t) for t in titles.values()}
     numero = min(titles, key=lambda n: titles[n])
+    new_letter = next(c for c in "QXYZWK" if c not in letters)
     edits = [
         (numero, titles[numero][0] + "zz " + titles[numero], True),  # to the end of its letter
         (numero, titles[numero], True),  # and back
-        (numero, next(c for c in "QXYZWK" if c not in letters) + "uelque chose", False),  # a new letter: more pages
+        (numero, new_letter + "uelque chose", True),  # a new letter: a page more
+        (numero, titles[numero], True),  # and that letter gone again
     ]
     for numero, title, quick in edits:
         change(project, numero, lambda d, title=title: d.update(intitule=title))
@@ -178,6 +180,7 @@ def test_a_warm_process_remakes_title_edits_quickly_within_a_letter(project, tmp
         assert files(out) == from_scratch(project, tmp_path / "reference"), title
         if quick:
             assert report.rendered < 60, report.rendered
+    assert not (out / "lettre" / new_letter.lower() / "index.html").exists()  # the letter's page was removed with it
 
 
 def test_nothing_changed_touches_nothing(project):
