@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import threading
-import time
 from pathlib import Path
 
 
@@ -121,10 +120,9 @@ def cap_report(group: Path | None) -> dict:
     return found
 
 
-def sampled(command: list[str], **kwargs) -> tuple[subprocess.CompletedProcess, PssSampler, float]:
-    """Run a command, sampling its tree's PSS; returns its result, the sampler and seconds."""
-    started = time.perf_counter()
+def sampled(command: list[str], **kwargs) -> tuple[subprocess.CompletedProcess, PssSampler]:
+    """Run a command, sampling its tree's PSS; returns its result and the sampler."""
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
     with PssSampler(process.pid) as sampler:
         out, err = process.communicate()
-    return subprocess.CompletedProcess(command, process.returncode, out, err), sampler, time.perf_counter() - started
+    return subprocess.CompletedProcess(command, process.returncode, out, err), sampler

@@ -86,7 +86,7 @@ def ours(project: Path, out: Path, edits: list[dict] | None = None, capped: bool
     `capped`, under the runner's memory cap where this machine can apply one."""
     command = [sys.executable, "-c", CHILD, str(project), str(out), str(ROOT / "templates"), json.dumps(edits or [])]
     prefix, group, how = cap_prefix(CAP, f"bench-national-{os.getpid()}") if capped else ([], None, "")
-    result, sampler, _ = sampled(prefix + command, cwd=ROOT)
+    result, sampler = sampled(prefix + command, cwd=ROOT)
     cap = cap_report(group) if capped else {}
     if result.returncode != 0:
         raise SystemExit(f"build failed (exit code {result.returncode}{', under ' + how if capped else ''}):\n{result.stderr[-3000:]}")

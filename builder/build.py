@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .pages import EVERYTHING, Page, plan_pages
 from .progress import Progress
 from .render import environment, render_pages
 from .model import Fiche
-from .search import PARTS_FOLDER, Index, index_part, part_files, part_folder, part_of, parts_for
+from .search import PARTS_FOLDER, Index, index_part, part_folder, part_of, parts_for
 from .session import Last, Session, shown_elsewhere, update_in_place
 from .settings import Site, read_site
 from .urls import INDEXED_PAGES, SEARCH_BUNDLE, Urls, normalise_base_path
@@ -145,8 +146,7 @@ def _build(config: Config, inputs: str, key: str, files: dict[str, str], output:
     steps.done("render and write")
     copy_assets(output, config, site, urls, template_dirs)
     steps.done("copy assets")
-    index, stale = update_index(output, progress, index_later, proximite.writer(catalogue, urls),
-                                 parts_for(len(catalogue.fiches)))
+    index, stale = update_index(output, progress, index_later, partial(proximite.place_files, catalogue, urls))
     steps.done("index for search")
     kept, new = output.keep_unchanged()
     steps.done("keep unchanged files")
@@ -214,8 +214,7 @@ def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str],
     steps.done("plan pages")
     render_pages(last.env, todo, {"site": last.site, "catalogue": last.catalogue, "urls": last.urls}, output, progress)
     steps.done("render and write")
-    index, stale = update_index(output, progress, index_later, proximite.writer(last.catalogue, last.urls),
-                                 parts_for(len(last.catalogue.fiches)))
+    index, stale = update_index(output, progress, index_later, partial(proximite.place_files, last.catalogue, last.urls))
     steps.done("index for search")
     problems = last.problems_with({s: c.problems for (c, _), s in zip(checked, shown)})
     planned = {page.path for page in last.pages}
@@ -298,15 +297,16 @@ _INDEXED = re.compile(re.escape(INDEXED_PAGES).replace(r"\*", "[^/]*"))  # as Pa
 
 
 def update_index(output: Output, progress: Progress, later: bool = False,
-                 extra: Callable[[dict[str, str]], dict[str, bytes]] | None = None,
-                 parts: int = 1) -> tuple[Index | None, bool]:
-    """Index the fiche pages for search, in `parts` parts (see search.py): each part whose
-    pages changed since it was last indexed is indexed again, the others are kept. With
-    `later`, the previous index is kept whole, and the result says it is stale. `extra` gives
-    files to add to the bundle once every part is in place (the places for search near me,
-    which need the pages' ids), from a function that finds a file of the new site."""
+                 extra: Callable[[dict[str, str]], dict[str, bytes]] | None = None) -> tuple[Index | None, bool]:
+    """Index the fiche pages for search, in parts (see search.py): each part whose pages
+    changed since it was last indexed is indexed again, the others are kept. With `later`,
+    the previous index is kept whole, and the result says it is stale. `extra` gives files to
+    add to the bundle once every part is in place (the places for search near me), from each
+    page's Pagefind id (page address -> id)."""
+    indexed = sorted(path for path in output.hashes if _INDEXED.fullmatch(path))
+    parts = parts_for(len(indexed))  # one fiche page per fiche, as the search page counts them
     pages: list[list[str]] = [[] for _ in range(parts)]
-    for path in sorted(path for path in output.hashes if _INDEXED.fullmatch(path)):
+    for path in indexed:
         pages[part_of(path, parts)].append(path)
     made = tuple(digest("".join(f"{p}\0{output.hashes[p]}\n" for p in part).encode()) for part in pages)
     previous = output.previous
@@ -318,34 +318,28 @@ def update_index(output: Output, progress: Progress, later: bool = False,
         return before, before is None or before.indexed != made
     same = before.indexed if before is not None and len(before.indexed) == parts else ()
     progress.start("indexing for search", 0)
-    found: list[Index] = []
-    for part, indexed in enumerate(pages):
-        folder = SEARCH_BUNDLE + part_folder(part)
-        if same and same[part] == made[part]:
-            assert previous is not None
+    words: list[int] = []  # per part
+    for part, part_pages in enumerate(pages):
+        if same and same[part] == made[part]:  # kept, with its count
+            assert previous is not None and before is not None
             for path in previous.hashes:
-                if path.startswith(folder) and _part_of_file(path) == part:
+                if path.startswith(SEARCH_BUNDLE) and _part_of_file(path) == part:
                     output.keep(path)
+            words.append(before.part_words[part])
             continue
-        index, files = _index_part(output, indexed)
-        found.append(index)
-        for name, data in part_files(files, part).items():
-            output.write(folder + name, data)
-    def file_of(path: str) -> Path:
-        return output.staging / path if not output.delta or path in output.changed else output.out / path
+        index, files = _index_part(output, part_pages, script=part == 0)
+        words.append(index.words)
+        for name, data in files.items():
+            output.write(SEARCH_BUNDLE + part_folder(part) + name, data)
     known = before.fragments if before is not None else {}
-    fragments = {path: known.get(path) or fragment_address(file_of(path)) for path in sorted(output.hashes)
+    fragments = {path: known.get(path) or fragment_address(output.file(path)) for path in sorted(output.hashes)
                  if path.startswith(SEARCH_BUNDLE) and path.endswith(".pf_fragment")}  # kept parts: not read again
     if extra is not None:
         ids = {address: path.rsplit("/", 1)[1].removesuffix(".pf_fragment") for path, address in fragments.items()}
         for path, data in extra(ids).items():
             output.write(SEARCH_BUNDLE + path, data)
     files = [path for path in output.hashes if path.startswith(SEARCH_BUNDLE)]
-    words = [i.words for i in found]
-    if same:  # the parts kept keep their count
-        words = [before.part_words[part] if same[part] == made[part] else words.pop(0)  # type: ignore[union-attr]
-                 for part in range(parts)]
-    total = Index(sum(map(len, pages)), sum(words), len(files), sum(file_of(p).stat().st_size for p in files),
+    total = Index(len(indexed), sum(words), len(files), sum(output.file(p).stat().st_size for p in files),
                   parts, made, tuple(words), fragments)
     return total, False
 
@@ -358,15 +352,14 @@ def _part_of_file(path: str) -> int | None:
     return None if inside.startswith(proximite.FOLDER) else 0
 
 
-def _index_part(output: Output, indexed: list[str]) -> tuple[Index, dict[str, bytes]]:
+def _index_part(output: Output, indexed: list[str], script: bool) -> tuple[Index, dict[str, bytes]]:
     """Index these pages of the new site, through a view of it (links to the files)."""
     view = Path(tempfile.mkdtemp(prefix=output.staging.name + "-index-", dir=output.staging.parent))
     try:
         for path in indexed:
-            source = output.staging / path if not output.delta or path in output.changed else output.out / path
             (view / path).parent.mkdir(parents=True, exist_ok=True)
-            os.link(source, view / path)
-        return index_part(view, view.parent / (view.name + "-bundle"))
+            os.link(output.file(path), view / path)
+        return index_part(view, view.parent / (view.name + "-bundle"), script)
     finally:
         shutil.rmtree(view, ignore_errors=True)
         shutil.rmtree(view.parent / (view.name + "-bundle"), ignore_errors=True)

@@ -7,6 +7,7 @@ marker per town, grouping the places there. No tiles, no scripts, no third party
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -257,8 +258,6 @@ def _panel(name: str, title: str | None, x: float, y: float, width: float, heigh
 
 
 def _fond_id(panel: Panneau) -> str:
-    import hashlib
-
     key = f"{panel.nom}\0{panel.titre}\0{panel.x}\0{panel.y}\0{panel.largeur}\0{panel.hauteur}"
     return f"{panel.nom}-{hashlib.blake2b(key.encode(), digest_size=4).hexdigest()}"
 

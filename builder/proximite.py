@@ -19,7 +19,6 @@ import gzip
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -85,6 +84,7 @@ def fragment_address(file: Path) -> str:
     return json.loads(raw[len(b"pagefind_dcd"):])["url"].strip("/") + "/"
 
 
+FOLDER = "proximite/"  # inside the search bundle
 FICHES_PAR_LOT = 64  # fiches per file of what a result shows
 ORGANISMES_PAR_LOT = 128  # names per file of a département's bodies
 
@@ -106,17 +106,18 @@ def place_files(catalogue: Catalogue, urls, ids: dict[str, str]) -> dict[str, by
       filters in use;
     - `distance.json`: the fiches that can be prepared at a distance.
     """
-    located: list[tuple[Fiche, list]] = []
+    located: list[tuple[Fiche, list, bool]] = []  # each fiche with its places on site, and whether at a distance
     for fiche in catalogue.fiches:
         preparation = places(fiche)[0]
         sur_place = [p for p in preparation if p.position and not p.lieu.a_distance]
-        if sur_place or any(p.lieu.a_distance for p in preparation):
-            located.append((fiche, sur_place))
+        a_distance = any(p.lieu.a_distance for p in preparation)
+        if sur_place or a_distance:
+            located.append((fiche, sur_place, a_distance))
     located.sort(key=lambda item: fiche_order(item[0]))
-    numero = {fiche.numero: i for i, (fiche, _) in enumerate(located)}
+    numero = {fiche.numero: i for i, (fiche, _, _) in enumerate(located)}
     groups: dict[str, dict[tuple, dict[int, str]]] = defaultdict(dict)  # département -> position -> fiche -> body
     counts: dict[str, int] = defaultdict(int)
-    for fiche, sur_place in located:
+    for fiche, sur_place, _ in located:
         for place in sur_place:
             if where := departement(place):
                 counts[where.code.lower()] += 1
@@ -131,19 +132,18 @@ def place_files(catalogue: Catalogue, urls, ids: dict[str, str]) -> dict[str, by
             fiches = sorted(found)
             rows.append([lat, lon, commune, [b - a for a, b in zip([0, *fiches], fiches)],
                          [body_number[found[i]] for i in fiches]])
-        files[f"proximite/{code}.json"] = _json(rows).encode()
+        files[f"{FOLDER}{code}.json"] = _json(rows).encode()
         for lot in range(0, len(bodies), ORGANISMES_PAR_LOT):
-            files[f"proximite/organismes/{code}-{lot // ORGANISMES_PAR_LOT}.json"] = _json(bodies[lot:lot + ORGANISMES_PAR_LOT]).encode()
+            files[f"{FOLDER}organismes/{code}-{lot // ORGANISMES_PAR_LOT}.json"] = _json(bodies[lot:lot + ORGANISMES_PAR_LOT]).encode()
     for lot in range(0, len(located), FICHES_PAR_LOT):
-        files[f"proximite/fiches/{lot // FICHES_PAR_LOT}.json"] = _json([
+        files[f"{FOLDER}fiches/{lot // FICHES_PAR_LOT}.json"] = _json([
             [ids.get(urls.fiche(fiche), ""), fiche.numero, fiche.intitule, niveau_libelle(fiche), statut_libelle(catalogue, fiche)]
-            for fiche, _ in located[lot:lot + FICHES_PAR_LOT]]).encode()
-    files["proximite/ids.json"] = _json([ids.get(urls.fiche(fiche), "") for fiche, _ in located]).encode()
-    for key, found in _values(catalogue, [fiche for fiche, _ in located]).items():
-        files[f"proximite/filtres/{key}.json"] = _json(found).encode()
-    files["proximite/distance.json"] = _json([i for i, (fiche, _) in enumerate(located)
-                                              if any(p.lieu.a_distance for p in places(fiche)[0])]).encode()
-    files["proximite/index.json"] = _json({
+            for fiche, _, _ in located[lot:lot + FICHES_PAR_LOT]]).encode()
+    files[FOLDER + "ids.json"] = _json([ids.get(urls.fiche(fiche), "") for fiche, _, _ in located]).encode()
+    for key, found in _values(catalogue, [fiche for fiche, _, _ in located]).items():
+        files[f"{FOLDER}filtres/{key}.json"] = _json(found).encode()
+    files[FOLDER + "distance.json"] = _json([i for i, (_, _, a_distance) in enumerate(located) if a_distance]).encode()
+    files[FOLDER + "index.json"] = _json({
         "departements": {code: counts[code] for code in sorted(groups)},
         "fiches": len(located), "lot": FICHES_PAR_LOT, "lot_organismes": ORGANISMES_PAR_LOT}).encode()
     return files
@@ -166,13 +166,3 @@ def _values(catalogue: Catalogue, fiches: list[Fiche]) -> dict[str, dict[str, li
                 table["f"][i].append(numbers[key][value])
     return found
 
-
-FOLDER = "proximite/"  # inside the search bundle
-
-
-def writer(catalogue: Catalogue, urls) -> Callable[[dict[str, str]], dict[str, bytes]]:
-    """What the index step calls once every part of the index is in place, with each page's
-    Pagefind id (page address -> id): the files to add to the bundle."""
-    def write(ids: dict[str, str]) -> dict[str, bytes]:
-        return place_files(catalogue, urls, ids)
-    return write

@@ -10,6 +10,7 @@ After the pages are written, the Pagefind binary indexes them into `pagefind/`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -102,8 +103,6 @@ def parts_for(fiches: int) -> int:
 def part_of(path: str, parts: int) -> int:
     """The part a page is indexed in: from a hash of its address, so that parts are even and a
     page stays in its part while the catalogue grows (until the number of parts changes)."""
-    import hashlib
-
     return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big") % parts
 
 
@@ -112,9 +111,10 @@ def part_folder(part: int) -> str:
     return "" if part == 0 else f"{PARTS_FOLDER}{part}/"
 
 
-def index_part(site: Path, bundle: Path) -> tuple[Index, dict[str, bytes]]:
-    """Run Pagefind on the pages of `site` (one part); return what it says and its files
-    (paths inside the part's bundle), made byte-identical from one run to the next."""
+def index_part(site: Path, bundle: Path, script: bool) -> tuple[Index, dict[str, bytes]]:
+    """Run Pagefind on the pages of `site` (one part); return what it says and the files to
+    publish (paths inside the part's bundle), made byte-identical from one run to the next:
+    Pagefind's script and WebAssembly only with `script` (the main part)."""
     from pagefind_bin import get_executable  # the binary shipped in the pagefind-bin wheel
 
     command = [str(get_executable()), "--site", str(site), "--glob", INDEXED_PAGES, "--output-path", str(bundle)]
@@ -129,17 +129,12 @@ def index_part(site: Path, bundle: Path) -> tuple[Index, dict[str, bytes]]:
     files = {}
     for file in sorted(p for p in bundle.rglob("*") if p.is_file()):
         name = file.relative_to(bundle).as_posix()
-        if not _UNUSED.search(name):
+        if not _UNUSED.search(name) and (script or not _SCRIPT.fullmatch(name)):
             files[name] = file.read_bytes()
     pages = re.search(r"Indexed (\d+) pages?", result.stdout)
     words = re.search(r"Indexed (\d+) words?", result.stdout)
     return Index(int(pages[1]) if pages else 0, int(words[1]) if words else 0, len(files),
                  sum(map(len, files.values()))), files
-
-
-def part_files(files: dict[str, bytes], part: int) -> dict[str, bytes]:
-    """A part's files as published: the others than the main one need no script."""
-    return {name: data for name, data in files.items() if part == 0 or not _SCRIPT.fullmatch(name)}
 
 
 _PREFIX = b"pagefind_dcd"  # Pagefind's marker before the CBOR body of its data files

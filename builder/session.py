@@ -141,11 +141,11 @@ class Last:
         pages = [by_path.pop(page.path, page) for page in self.pages if id(page) not in dropped]
         pages += by_path.values()  # pages these lists did not have
         if gone or by_path:  # other addresses: a new sitemap
-            old = [page for page in pages if page.path.startswith("sitemap")]
             sitemaps = plan_sitemaps(sorted(self.urls.absolute(p.path) for p in pages if p.in_sitemap), self.urls)
+            new_paths = {page.path for page in sitemaps}
+            gone += [page for page in pages if page.path.startswith("sitemap") and page.path not in new_paths]
             pages = [page for page in pages if not page.path.startswith("sitemap")] + sitemaps
             fresh += sitemaps
-            gone += [page for page in old if page.path not in {s.path for s in sitemaps}]
         self.pages = pages
         self.__post_init__()
         return fresh, [page.file for page in gone]

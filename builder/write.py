@@ -103,6 +103,11 @@ class Output:
         self._refuse_twice(path)  # before storing: the first file's bytes stay as they were
         self.record(path, *self.store(path, content))
 
+    def file(self, path: str) -> Path:
+        """Where a file of the new site is now: written by this build (in the staging folder),
+        or kept from the live site."""
+        return self.staging / path if not self.delta or path in self.changed else self.out / path
+
     def keep(self, path: str) -> None:
         """A file the previous build made from the same inputs: kept as it is."""
         assert self.previous is not None
