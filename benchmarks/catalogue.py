@@ -66,6 +66,9 @@ ACTIVE_LEVELS = {3: 636, 4: 790, 5: 683, 6: 1349, 7: 2059, 8: 1}
 BLOCS_PER_FICHE = 55761 / 25638  # ≈2.17: older fiches have none, recent ones 2 to 8
 PARTNERS_PER_FICHE = 397774 / 25638  # ≈15.5
 JURY_LENGTH = (300, 900)
+# The four real fiches (two seeds, two of the export sample) each give every open route the same
+# jury text, word for word; some certifiers write a route apart (VAE juries often differ).
+JURY_APART = 0.1  # chance that one open route has a jury text of its own
 
 
 # The 40 largest communes (INSEE code: inhabitants in thousands, census 2021, rounded): training
@@ -171,10 +174,11 @@ def generate(folder: Path, fiches: int, seed: int = 26224) -> Path:
             for b in range(1, bloc_count() + 1)
         ]
         fiche["voies_acces"] = {}
+        jury = text(rng.randint(*JURY_LENGTH))
         for key in ("FI", "CA", "FC", "CQ", "CL", "VAE"):
             voie: dict = {"actif": rng.random() > 0.3}
             if voie["actif"]:
-                voie["composition_jury"] = text(rng.randint(*JURY_LENGTH))
+                voie["composition_jury"] = text(rng.randint(*JURY_LENGTH)) if rng.random() < JURY_APART else jury
             fiche["voies_acces"][key] = voie
         year = rng.randint(2020, 2025) if actif else rng.randint(2008, 2021)
         fiche["date_effet"] = f"{year}-{rng.randint(1, 12):02d}-01"
