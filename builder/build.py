@@ -139,7 +139,7 @@ def _build(config: Config, inputs: str, key: str, files: dict[str, str], output:
     template_dirs = find_template_dirs(config, site)
     key = key or global_key(config, site, urls, template_dirs)  # empty if a file vanished since
     env = environment(template_dirs, key)
-    pages = plan_pages(catalogue, urls, site.fiches_par_page)
+    pages = plan_pages(catalogue, urls, site.fiches_par_page, site.donnees_ouvertes)
     todo = pages_to_make(pages, catalogue, key, output, school=len(template_dirs) > 1)
     steps.done("plan pages")
     render_pages(env, todo, {"site": site, "catalogue": catalogue, "urls": urls}, output, progress)
@@ -199,7 +199,8 @@ def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str],
     candidates, gone = [], []
     if retitled:  # lists in title order, and the map page (it names the fiches prepared at a distance)
         candidates, gone = last.relist(list(retitled))
-        candidates += [page for key in (("carte",), ("tout",)) for page in last.by_dep.get(key, [])]
+        candidates += [page for page in last.by_dep.get(("carte",), [])]
+    candidates += [page for key in (("flux",), EVERYTHING) for page in last.by_dep.get(key, [])]  # the feed, the CSV
     candidates = list({id(page): page for page in candidates + last.affected([f.numero for f in news])}.values())
     digests = Digests(last.catalogue)
     todo = []

@@ -16,7 +16,8 @@ catalogue, and its digest is computed here from the catalogue just read:
 - `("lieux par numero",)`: every fiche's preparation places, in the order of the numbers (the
   national GeoJSON, the maps of régions and départements: none depends on titles);
 - `("carte",)`: the places, the régions, and the titles of fiches prepared at a distance (the map page);
-- `("tout",)`: the whole catalogue;
+- `("flux",)`: what the feed of changes reads of every fiche (its title, card and dates);
+- `("tout",)`: the whole catalogue (and the CSV of it);
 - `("=", value)`: a value itself (pagination numbers, the sitemap's list).
 
 Everything else a page can read (templates, settings, base path, build date, the builder's
@@ -32,6 +33,7 @@ from functools import cache as memoize
 from typing import Any
 
 from .catalogue import Catalogue
+from .flux import empreinte
 from .lieux import avec_lieu
 from .model import Fiche
 from .urls import certificateur_slug, code_slug
@@ -114,6 +116,8 @@ class Digests:
         if kind == "carte":  # the map, the régions, and the fiches prepared at a distance by title
             a_distance = [(f.numero, f.intitule) for f in c.fiches if any(lieu.a_distance for lieu in f.lieux_preparation)]
             return _hash(self.digest(("taxonomie", "regions")), self.digest(("lieux par numero",)), a_distance)
+        if kind == "flux":
+            return _hash(empreinte(c))
         if kind == "tout":
             return _hash([(f.numero, c.digests.get(f.numero), c.est_active(f)) for f in c.fiches])
         raise ValueError(f"unknown dependency {key!r}")

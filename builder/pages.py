@@ -9,6 +9,7 @@ from math import ceil
 from typing import Any, Generic, TypeVar
 
 from .carte import fond_de_carte, geojson_catalogue
+from .donnees import catalogue_csv, fiche_json, schema_json
 from .proximite import town_files
 from .search import parts_for
 from .catalogue import Catalogue
@@ -16,6 +17,7 @@ from .taxonomy import Taxonomy, Term
 from .lieux import lieux
 from .model import Fiche
 from .partenaires import PAR_PAGE, en_ordre, lettres, nombre_de_pages
+from .settings import DonneesOuvertes
 from .slugs import normalise
 from .urls import Urls
 
@@ -152,11 +154,15 @@ def plan_term(taxonomy: Taxonomy, term: Term, urls: Urls, per_page: int) -> list
     return pages
 
 
-def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
+def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int, donnees: DonneesOuvertes | None = None) -> list[Page]:
+    donnees = donnees or DonneesOuvertes()
     pages = plan_home(catalogue, urls, per_page)
     for fiche in catalogue.fiches:
         own: list[Key] = [("fiche", fiche.numero), ("liens", fiche.numero)]
         pages.append(Page(urls.fiche(fiche), ["fiche.html"], {"fiche": fiche}, deps=own))
+        if donnees.fiches_json:
+            pages.append(Page(urls.fiche_json(fiche), [], in_sitemap=False, deps=[("fiche", fiche.numero)],
+                              produce=partial(fiche_json, fiche)))
         blocs = catalogue.blocs(fiche)
         for i, bloc in enumerate(blocs):
             context = {
@@ -187,10 +193,13 @@ def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:
     parties = parts_for(len(catalogue.fiches))  # of the search index, which the page merges
     pages.append(Page(urls.recherche(), ["recherche.html"], {"parties": parties}, deps=[("resume",), ("=", parties)]))
     pages.append(Page(urls.carte(), ["carte.html"], deps=[("carte",)]))
+    exemple = min(catalogue.fiches, key=lambda f: (f.est_rs, int(f.numero_court)), default=None)
+    pages.append(Page(urls.donnees(), ["donnees.html"], {"exemple": exemple}, deps=[("resume",), ("=", exemple and exemple.numero)]))
+    pages.append(Page(urls.flux(), ["flux.xml"], in_sitemap=False, deps=[("flux",)]))
     pages.append(Page("404.html", ["404.html"], in_sitemap=False, deps=[("resume",)]))
     pages += plan_sitemaps(sorted(urls.absolute(p.path) for p in pages if p.in_sitemap), urls)
     pages.append(Page("robots.txt", ["robots.txt"], in_sitemap=False))
-    return pages + plan_open_data(catalogue, urls)
+    return pages + plan_open_data(catalogue, urls, donnees)
 
 
 SITEMAP_SIZE = 50_000  # addresses per sitemap file: the protocol's limit
@@ -207,10 +216,14 @@ def plan_sitemaps(locations: list[str], urls: Urls) -> list[Page]:
     return [*files, Page("sitemap.xml", ["sitemap-index.xml"], {"sitemaps": index}, in_sitemap=False, deps=[("=", tuple(index))])]
 
 
-def plan_open_data(catalogue: Catalogue, urls: Urls) -> list[Page]:
-    """GeoJSON of every place of the catalogue (with the numbers of its fiches), and the
-    shared outlines of the maps."""
+def plan_open_data(catalogue: Catalogue, urls: Urls, donnees: DonneesOuvertes) -> list[Page]:
+    """GeoJSON of every place of the catalogue (with the numbers of its fiches), the shared
+    outlines of the maps, the catalogue as CSV and the schema of the fiches' JSON."""
     files = [Page(urls.fond_de_carte(), [], in_sitemap=False, produce=fond_de_carte)]
+    files.append(Page(urls.schema_fiche(), [], in_sitemap=False, produce=schema_json))
+    if donnees.csv:
+        files.append(Page(urls.catalogue_csv(), [], in_sitemap=False, deps=[EVERYTHING],
+                          produce=partial(catalogue_csv, catalogue, urls, donnees.fiches_json)))
     files.append(Page(urls.carte_geojson(), [], in_sitemap=False, deps=[("lieux par numero",)],
                       produce=partial(geojson_catalogue, catalogue.fiches)))
     towns = town_files()  # for search near me: the gazetteer's towns (the builder's data: the global key covers them)

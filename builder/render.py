@@ -22,6 +22,10 @@ from .search import FILTRES, filtres, niveau_libelle, statut_libelle
 from .text import date_fr, date_partielle_fr, markdown, nombre_fr, nombre_mots, plier
 from . import partenaires
 from .lieux import a_un_lieu, ancre_page, lieux
+from . import schemaorg
+from .apercus import description_fiche
+from .donnees import COLONNES
+from .flux import entrees, mise_a_jour
 
 
 def make_environment(template_dirs: list[Path]) -> Environment:
@@ -43,6 +47,8 @@ def make_environment(template_dirs: list[Path]) -> Environment:
     env.globals.update(plier=plier, nombre_mots=nombre_mots, resume_partenaires=partenaires.resume,
                        habilitation=partenaires.habilitation, initiale=partenaires.initiale,
                        lieux=lieux, a_un_lieu=a_un_lieu, ancre_page=ancre_page)
+    env.globals.update(jsonld=schemaorg.jsonld, schemaorg=schemaorg, description_fiche=description_fiche, COLONNES=COLONNES,
+                       entrees_flux=entrees, mise_a_jour_flux=mise_a_jour)
     return env
 
 

@@ -46,6 +46,23 @@ def tint(colour: str, share: float = 0.9) -> str:
     return "#" + "".join(f"{round(c + (255 - c) * share):02x}" for c in channels)
 
 
+class Licence(Strict):
+    nom: Ligne = Field(description="Nom de la licence, ex. Licence Ouverte 2.0 ou CC BY 4.0.")
+    url: Url | None = Field(None, description="Adresse du texte de la licence.")
+
+
+class DonneesOuvertes(Strict):
+    licence: Licence | None = Field(
+        None, description="Licence de vos propres ajouts (lieux de préparation que vous saisissez, textes que vous écrivez) ; "
+        "les données officielles de France compétences restent sous Licence Ouverte 2.0."
+    )
+    fiches_json: bool = Field(
+        True, description="true pour publier chaque fiche en JSON à côté de sa page ; false pour s'en passer "
+        "(un gros catalogue gagne de la place : environ la taille des fichiers YAML)."
+    )
+    csv: bool = Field(True, description="true pour publier tout le catalogue en un fichier CSV (une ligne par fiche).")
+
+
 class Site(Strict):
     """Réglages du site (content/site.yaml)."""
 
@@ -63,6 +80,9 @@ class Site(Strict):
     )
     logo: Ligne | None = Field(None, description="Fichier du logo (SVG, PNG, JPEG ou WebP), relatif à la racine du projet, ex. gabarits/logo.svg.")
     liens_pied: list[LienPied] = Field(default_factory=list, description="Liens en bas de chaque page (mentions légales, accessibilité…).")
+    donnees_ouvertes: DonneesOuvertes = Field(
+        default_factory=DonneesOuvertes, description="Les fichiers de données publiés avec le site (page « Données ouvertes ») et leur licence."
+    )
 
     @field_validator("couleur_principale")
     @classmethod

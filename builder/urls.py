@@ -127,6 +127,30 @@ class Urls:
     def departement(self, code: str, nom: str) -> str:
         return self.term("departements", departement_slug(code, nom))
 
+    # -- open data (builder/donnees.py, builder/flux.py) ---------------------------------
+    @classmethod
+    def fiche_json(cls, fiche: Fiche) -> str:
+        """The fiche as JSON, beside its page: `fiches/rncp26224/rncp26224.json`."""
+        return cls.fiche(fiche) + f"{fiche.slug}.json"
+
+    @staticmethod
+    def donnees() -> str:
+        """The page that lists the open data files and their licences."""
+        return "donnees/"
+
+    @staticmethod
+    def catalogue_csv() -> str:
+        return "donnees/catalogue.csv"
+
+    @staticmethod
+    def schema_fiche() -> str:
+        return "donnees/fiche.schema.json"
+
+    @staticmethod
+    def flux() -> str:
+        """The Atom feed of changes."""
+        return "flux.xml"
+
     @staticmethod
     def search_bundle() -> str:
         return SEARCH_BUNDLE

@@ -136,10 +136,11 @@ def test_a_warm_process_remakes_text_edits_quickly_and_exactly(project, tmp_path
         "a bloc's skills": lambda d: d["blocs"][0].update(liste_competences="- Une compétence\n- Une autre"),
         "the juries": lambda d: d.update(voies_acces={"VAE": {"actif": True, "composition_jury": "Un jury."}}),
         "a certification place": lambda d: d.update(lieux_certification=[{"organisme": "Centre", "code_postal": "29200", "commune": "Brest"}]),
+        "a publication in the Journal officiel": lambda d: d.update(date_dernier_jo="2026-01-15"),  # in the feed
     }
     with_blocs = next(f.stem.upper() for f in sorted((project / "content" / "fiches").glob("rncp300*.yaml"))
                       if yaml.safe_load(f.read_text(encoding="utf-8")).get("blocs"))
-    for (name, how), numero in zip(text_edits.items(), ["RNCP26224", with_blocs, "RNCP16959", "RNCP26224"]):
+    for (name, how), numero in zip(text_edits.items(), ["RNCP26224", with_blocs, "RNCP16959", "RNCP26224", "RNCP16959"]):
         change(project, numero, how)
         report = build(config(project, out), session=session)
         assert report.quick, name

@@ -26,7 +26,7 @@ EXAMPLE_PAGES = [
     "", "fiches/rncp26224/", "fiches/rncp16959/", "fiches/rncp16959/blocs/rncp16959bc03/",
     "niveaux/", "niveaux/7/", "nsf/", "nsf/326w/", "certificateurs/", "certificateurs/esgcv-digital-campus/",
     "rome/", "rome/m1705/", "recherche/", "carte/", "regions/", "regions/occitanie/", "departements/34-herault/",
-    "page-qui-n-existe-pas/",
+    "donnees/", "page-qui-n-existe-pas/",
 ]
 FIXTURE_PAGES = ["", "page/2/", "fiches/rncp30001/", "fiches/rncp20001/", "fiches/rs1234/",
                  "fiches/rncp30001/blocs/rncp30001bc01/", "niveaux/sans-niveau/",
