@@ -54,6 +54,7 @@ def pages(site: Path) -> dict[str, str]:
         "région": first("regions/*/index.html"),
         "département": first("departements/*/index.html"),
         "national map": "carte/",
+        "open data": "donnees/",
     }
 
 

@@ -19,7 +19,7 @@ from .nomenclature import NIVEAUX
 from .urls import Urls
 
 FRANCE_COMPETENCES = {"@type": "Organization", "name": "France compétences", "url": "https://www.francecompetences.fr/"}
-LEVELS = "Cadre national des certifications professionnelles (niveaux 1 à 8, alignés sur le cadre européen des certifications)"
+LEVELS = "Cadre national des certifications professionnelles"  # levels 1 to 8, aligned on the EQF
 # courseMode of schema.org's CourseInstance: how a place prepares for the certification
 MODES = {"a_distance": "online", "mixte": "blended", "sur_place": "onsite"}
 
@@ -58,8 +58,7 @@ def identifiant(fiche: Fiche, urls: Urls) -> str:
 
 
 def bloc_term(fiche: Fiche, bloc: Bloc, urls: Urls) -> dict[str, Any]:
-    return {"@type": "DefinedTerm", "termCode": bloc.code, "name": bloc.libelle, "url": urls.absolute(urls.bloc(fiche, bloc)),
-            "inDefinedTermSet": urls.absolute(urls.fiche(fiche))}
+    return {"@type": "DefinedTerm", "termCode": bloc.code, "name": bloc.libelle, "url": urls.absolute(urls.bloc(fiche, bloc))}
 
 
 def certificateur(fiche: Fiche, index: int, urls: Urls) -> dict[str, Any]:
@@ -75,7 +74,7 @@ def organisation(place: Place) -> dict[str, Any]:
     lieu: Lieu = place.lieu
     address = _drop_empty({"@type": "PostalAddress", "streetAddress": lieu.adresse, "postalCode": lieu.code_postal,
                            "addressLocality": lieu.commune})
-    data: dict[str, Any] = {"@type": "EducationalOrganization", "name": lieu.organisme, "taxID": lieu.siret, "url": lieu.url}
+    data: dict[str, Any] = {"@type": "EducationalOrganization", "name": lieu.organisme, "taxID": lieu.siret}
     if len(address) > 1:
         data["address"] = {**address, "addressCountry": "FR"}
     if place.position and not lieu.a_distance:
@@ -89,7 +88,6 @@ def session(fiche: Fiche, place: Place) -> dict[str, Any]:
     mode = "a_distance" if lieu.a_distance else "mixte" if lieu.mixte else "sur_place"
     return _drop_empty({
         "@type": "CourseInstance", "courseMode": MODES[mode], "organizer": organisation(place),
-        "location": None if lieu.a_distance else organisation(place).get("address"),
         "courseWorkload": f"PT{lieu.heures}H" if lieu.heures else None,
         "startDate": lieu.session_debut, "endDate": lieu.session_fin, "url": lieu.url,
     })
@@ -116,8 +114,8 @@ def certification(fiche: Fiche, blocs: list[Bloc], shown: list[Place], urls: Url
         "educationalLevel": niveau(fiche),
         "competencyRequired": [bloc_term(fiche, b, urls) for b in blocs],
         "recognizedBy": FRANCE_COMPETENCES,
-        "occupationalCategory": [_drop_empty({"@type": "CategoryCode", "codeValue": r.code, "name": r.libelle,
-                                              "inCodeSet": "ROME (France Travail)"}) for r in fiche.rome],
+        "occupationalCategory": [_drop_empty({"@type": "CategoryCode", "codeValue": r.code, "name": r.libelle, "inCodeSet": "ROME"})
+                                 for r in fiche.rome],
         "provider": [certificateur(fiche, i, urls) for i in range(len(fiche.certificateurs))],
         "validUntil": fiche.date_fin_enregistrement.isoformat() if fiche.date_fin_enregistrement else None,
         "sameAs": urls.france_competences(fiche.numero),
@@ -131,9 +129,8 @@ def certification(fiche: Fiche, blocs: list[Bloc], shown: list[Place], urls: Url
 
 def bloc(fiche: Fiche, bloc: Bloc, urls: Urls) -> dict[str, Any]:
     """A bloc page's data: the bloc as a term of its fiche, and the credential it belongs to."""
-    return {**bloc_term(fiche, bloc, urls), "subjectOf": {"@type": "EducationalOccupationalCredential",
-                                                          "@id": identifiant(fiche, urls), "name": fiche.intitule,
-                                                          "identifier": fiche.numero, "url": urls.absolute(urls.fiche(fiche))}}
+    return {**bloc_term(fiche, bloc, urls), "inDefinedTermSet": {"@type": "EducationalOccupationalCredential",
+                                                                 "@id": identifiant(fiche, urls), "identifier": fiche.numero}}
 
 
 def lieux(fiche: Fiche, shown: list[Place], urls: Urls) -> dict[str, Any]:

@@ -240,7 +240,7 @@ def test_bloc_pages_carry_their_defined_term(example_site):
         [term] = of_type(jsonld(page), "DefinedTerm")
         assert term["termCode"] == bloc["code"] and term["name"] == bloc["libelle"]
         assert term["url"] == BASE + f"fiches/rncp16959/blocs/{bloc['code'].lower()}/"
-        assert term["subjectOf"]["identifier"] == "RNCP16959"
+        assert term["inDefinedTermSet"]["identifier"] == "RNCP16959"
 
 
 @pytest.mark.parametrize("which", ["example_site", "fixture_site"])
