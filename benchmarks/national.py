@@ -5,6 +5,7 @@ peak memory, pages and output size; then the same content built by Hugo, when th
 package is installed, with comparable templates (benchmarks/hugo/), and the ratio.
 
     python -m benchmarks.national 1000 10000 25638
+    python -m benchmarks.national --national 25638   # with a national catalogue's settings
 
 Every build runs in its own process, so that its time and memory are its own.
 """
@@ -165,10 +166,20 @@ def run_hugo(binary: Path, site: Path, out: Path) -> dict:
             "pages": int(table.get("Pages", 0)) + int(table.get("Paginator pages", 0))}
 
 
-def run(fiches: int) -> None:
+# What a national catalogue sets in site.yaml (README, "Scale and speed"): inactive fiches as
+# summaries, no JSON per fiche. `--national` measures with them.
+NATIONAL = "fiches_inactives: resumees\ndonnees_ouvertes:\n  fiches_json: false\n"
+
+
+def run(fiches: int, settings: str = "") -> None:
     with tempfile.TemporaryDirectory(prefix=f"bench-national-{fiches}-") as tmp:
         started = time.perf_counter()
         project = generate(Path(tmp) / "project", fiches)
+        if settings:
+            site_yaml = project / "content" / "site.yaml"
+            text = re.sub(r"(?ms)^donnees_ouvertes:\n(  .*?\n)*", "", site_yaml.read_text(encoding="utf-8"))
+            site_yaml.write_text(text + settings, encoding="utf-8")
+            print("settings added to site.yaml:\n" + "".join(f"    {line}\n" for line in settings.splitlines()))
         generated = time.perf_counter() - started
         source = size_of(project / "content")
         out = Path(tmp) / "site"
@@ -242,5 +253,7 @@ def run(fiches: int) -> None:
 
 if __name__ == "__main__":
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    for size in [int(a) for a in sys.argv[1:]] or [1000, 10000, 25638]:
-        run(size)
+    arguments = sys.argv[1:]
+    settings = NATIONAL if "--national" in arguments else ""
+    for size in [int(a) for a in arguments if a != "--national"] or [1000, 10000, 25638]:
+        run(size, settings)

@@ -139,7 +139,7 @@ def _build(config: Config, inputs: str, key: str, files: dict[str, str], output:
     template_dirs = find_template_dirs(config, site)
     key = key or global_key(config, site, urls, template_dirs)  # empty if a file vanished since
     env = environment(template_dirs, key)
-    pages = plan_pages(catalogue, urls, site.fiches_par_page, site.donnees_ouvertes)
+    pages = plan_pages(catalogue, urls, site)
     todo = pages_to_make(pages, catalogue, key, output, school=len(template_dirs) > 1)
     steps.done("plan pages")
     render_pages(env, todo, {"site": site, "catalogue": catalogue, "urls": urls}, output, progress)

@@ -17,7 +17,7 @@ from .taxonomy import Taxonomy, Term
 from .lieux import lieux
 from .model import Fiche
 from .partenaires import PAR_PAGE, en_ordre, lettres, nombre_de_pages
-from .settings import DonneesOuvertes
+from .settings import DonneesOuvertes, Site
 from .slugs import normalise
 from .urls import Urls
 
@@ -154,8 +154,15 @@ def plan_term(taxonomy: Taxonomy, term: Term, urls: Urls, per_page: int) -> list
     return pages
 
 
-def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int, donnees: DonneesOuvertes | None = None) -> list[Page]:
-    donnees = donnees or DonneesOuvertes()
+def resumee(site: Site, catalogue: Catalogue, fiche: Fiche) -> bool:
+    """Whether a fiche's page is its summary (`fiches_inactives: resumees` in site.yaml, for an
+    inactive fiche): its blocs are whole on it, and have no pages; its bodies are counted, not
+    listed. Its places stay (an inactive fiche has few)."""
+    return site.fiches_inactives == "resumees" and not catalogue.est_active(fiche)
+
+
+def plan_pages(catalogue: Catalogue, urls: Urls, site: Site) -> list[Page]:
+    per_page, donnees = site.fiches_par_page, site.donnees_ouvertes
     pages = plan_home(catalogue, urls, per_page)
     for fiche in catalogue.fiches:
         own: list[Key] = [("fiche", fiche.numero), ("liens", fiche.numero)]
@@ -163,7 +170,8 @@ def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int, donnees: Donnees
         if donnees.fiches_json:
             pages.append(Page(urls.fiche_json(fiche), [], in_sitemap=False, deps=[("fiche", fiche.numero)],
                               produce=partial(fiche_json, fiche)))
-        blocs = catalogue.blocs(fiche)
+        summary = resumee(site, catalogue, fiche)  # then no pages for its blocs nor for its bodies
+        blocs = [] if summary else catalogue.blocs(fiche)
         for i, bloc in enumerate(blocs):
             context = {
                 "fiche": fiche,
@@ -177,7 +185,7 @@ def plan_pages(catalogue: Catalogue, urls: Urls, per_page: int, donnees: Donnees
             context = {"fiche": fiche, "pagination": Pagination(places.page(n), n, places.pages, len(places.sur_place),
                                                                 partial(urls.lieux, fiche))}
             pages.append(Page(urls.lieux(fiche, n), ["lieux.html"], context, deps=[("lieux de", fiche.numero)]))
-        if nombre_de_pages(fiche):
+        if nombre_de_pages(fiche) and not summary:
             ordered = en_ordre(fiche)
             index = lettres(ordered)
             for p in paginate(ordered, PAR_PAGE, partial(urls.organismes, fiche)):

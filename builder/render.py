@@ -7,7 +7,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, pass_context, select_autoescape
 
 from .errors import BuildError
 from .parallel import fork_map
@@ -26,6 +26,7 @@ from . import schemaorg
 from .apercus import description_fiche
 from .donnees import COLONNES
 from .flux import entrees, mise_a_jour
+from .pages import resumee
 
 
 def make_environment(template_dirs: list[Path]) -> Environment:
@@ -47,6 +48,7 @@ def make_environment(template_dirs: list[Path]) -> Environment:
     env.globals.update(plier=plier, nombre_mots=nombre_mots, resume_partenaires=partenaires.resume,
                        habilitation=partenaires.habilitation, initiale=partenaires.initiale,
                        lieux=lieux, a_un_lieu=a_un_lieu, ancre_page=ancre_page)
+    env.globals.update(resumee=pass_context(lambda context, fiche: resumee(context["site"], context["catalogue"], fiche)))
     env.globals.update(jsonld=schemaorg.jsonld, schemaorg=schemaorg, description_fiche=description_fiche, COLONNES=COLONNES,
                        entrees_flux=entrees, mise_a_jour_flux=mise_a_jour)
     return env

@@ -57,8 +57,10 @@ def identifiant(fiche: Fiche, urls: Urls) -> str:
     return urls.absolute(urls.fiche(fiche)) + "#certification"
 
 
-def bloc_term(fiche: Fiche, bloc: Bloc, urls: Urls) -> dict[str, Any]:
-    return {"@type": "DefinedTerm", "termCode": bloc.code, "name": bloc.libelle, "url": urls.absolute(urls.bloc(fiche, bloc))}
+def bloc_term(fiche: Fiche, bloc: Bloc, urls: Urls, on_fiche: bool = False) -> dict[str, Any]:
+    """A bloc: at its page's address, or at its heading on the fiche page when it has no page."""
+    url = urls.absolute(urls.fiche(fiche)) + "#" + bloc.code.lower() if on_fiche else urls.absolute(urls.bloc(fiche, bloc))
+    return {"@type": "DefinedTerm", "termCode": bloc.code, "name": bloc.libelle, "url": url}
 
 
 def certificateur(fiche: Fiche, index: int, urls: Urls) -> dict[str, Any]:
@@ -102,8 +104,9 @@ def formation(fiche: Fiche, shown: list[Place], urls: Urls) -> dict[str, Any]:
             "hasCourseInstance": [session(fiche, place) for place in shown]}
 
 
-def certification(fiche: Fiche, blocs: list[Bloc], shown: list[Place], urls: Urls) -> dict[str, Any]:
-    """A fiche page's data: the credential, its certifiers, and the places the page names."""
+def certification(fiche: Fiche, blocs: list[Bloc], shown: list[Place], urls: Urls, resume: bool = False) -> dict[str, Any]:
+    """A fiche page's data: the credential, its certifiers, and the places the page names
+    (`resume`: a summary page, whose blocs have no pages of their own)."""
     credential = _drop_empty({
         "@type": "EducationalOccupationalCredential",
         "@id": identifiant(fiche, urls),
@@ -112,7 +115,7 @@ def certification(fiche: Fiche, blocs: list[Bloc], shown: list[Place], urls: Url
         "url": urls.absolute(urls.fiche(fiche)),
         "credentialCategory": categorie(fiche),
         "educationalLevel": niveau(fiche),
-        "competencyRequired": [bloc_term(fiche, b, urls) for b in blocs],
+        "competencyRequired": [bloc_term(fiche, b, urls, on_fiche=resume) for b in blocs],
         "recognizedBy": FRANCE_COMPETENCES,
         "occupationalCategory": [_drop_empty({"@type": "CategoryCode", "codeValue": r.code, "name": r.libelle, "inCodeSet": "ROME"})
                                  for r in fiche.rome],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
@@ -80,6 +81,12 @@ class Site(Strict):
     )
     logo: Ligne | None = Field(None, description="Fichier du logo (SVG, PNG, JPEG ou WebP), relatif à la racine du projet, ex. gabarits/logo.svg.")
     liens_pied: list[LienPied] = Field(default_factory=list, description="Liens en bas de chaque page (mentions légales, accessibilité…).")
+    fiches_inactives: Literal["completes", "resumees"] = Field(
+        "completes", description="completes : la page d'une fiche inactive montre tout, comme celle d'une fiche active. "
+        "resumees : elle montre l'essentiel (statut et remplaçantes, niveau, certificateurs, activités visées, blocs et leurs "
+        "compétences) et renvoie à la fiche officielle pour le reste ; ses blocs n'ont pas de page à eux. Pour un catalogue "
+        "national, où quatre fiches sur cinq sont inactives : le site tient dans la limite de GitHub Pages."
+    )
     donnees_ouvertes: DonneesOuvertes = Field(
         default_factory=DonneesOuvertes, description="Les fichiers de données publiés avec le site (page « Données ouvertes ») et leur licence."
     )

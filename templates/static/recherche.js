@@ -406,7 +406,9 @@ async function organismeProche(proche) {
 const BLOC = /^(rncp|rs)[0-9]+bc[0-9]+$/; // ids of the bloc headings of a fiche page
 
 function lienBloc(donnee, sous) {
-  return new URL(racine.dataset.bloc.replace("{code}", sous.anchor.id), new URL(donnee.url, window.location.href)).pathname;
+  const fiche = new URL(donnee.url, window.location.href);
+  if (donnee.meta && donnee.meta.resume) return `${fiche.pathname}#${sous.anchor.id}`; // a summary page: the bloc is whole there
+  return new URL(racine.dataset.bloc.replace("{code}", sous.anchor.id), fiche).pathname;
 }
 
 function titreBloc(sous) {
