@@ -162,3 +162,12 @@ def test_search_leads_to_a_summarised_bloc_on_its_fiche_page(page, summaries_url
     page.goto(summaries_url + found[0]["href"])
     assert page.evaluate("document.getElementById('rncp16959bc02') !== null")
     assert page.console_errors == []
+
+
+def test_a_summary_page_is_usable_at_320_px(browser, summaries_url):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(f"{summaries_url}{BASE_PATH}fiches/rncp16959/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 320
