@@ -42,6 +42,13 @@ COLONNES = {
     "url_france_competences": "Adresse de la fiche officielle sur le site de France compétences.",
 }
 SEPARATEUR = " | "
+FORMULE = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so is a formula to a spreadsheet
+
+
+def cellule(value: str) -> str:
+    """A value a spreadsheet shows as text: one that would start a formula gets an apostrophe
+    first (OWASP's advice against CSV injection); every other value is as the fiche has it."""
+    return "'" + value if value.startswith(FORMULE) else value
 
 
 def fiche_json(fiche: Fiche) -> bytes:
@@ -82,7 +89,7 @@ def ligne(fiche: Fiche, catalogue: Catalogue, urls: Urls, with_json: bool) -> li
         "url_json": urls.absolute(urls.fiche_json(fiche)) if with_json else "",
         "url_france_competences": urls.france_competences(fiche.numero),
     }
-    return [row[column] for column in COLONNES]
+    return [cellule(row[column]) for column in COLONNES]
 
 
 _LIGNES: dict[tuple, list[str]] = {}  # (number, hash of its file, status, site address, JSON) -> its row

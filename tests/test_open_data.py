@@ -399,3 +399,24 @@ def test_open_data_files_are_optional(tmp_path):
     assert "Les colonnes du fichier CSV" not in page.get_text()
     fiche = soup(site / "fiches" / "rncp26224" / "index.html")
     assert fiche.find("link", type="application/json") is None and fiche.find("a", href=re.compile(r"\.json$")) is None
+
+
+def test_csv_cells_never_start_a_formula(tmp_path):
+    """A title or certifier written as a spreadsheet formula stays text (CSV injection)."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    fiche_file = content / "fiches" / "rncp26224.yaml"
+    text = fiche_file.read_text(encoding="utf-8")
+    text = text.replace("intitule: Chef de projet numérique", "intitule: '=HYPERLINK(\"https://exemple.fr\";\"Chef\")'", 1)
+    text = text.replace("certificateurs:\n", "certificateurs:\n  - nom: '@SUM(1+1)*cmd|'' /C calc''!A0'\n", 1)
+    fiche_file.write_text(text, encoding="utf-8")
+    site = build_site(content, tmp_path / "site")
+    rows = list(csv.DictReader(io.StringIO((site / "donnees" / "catalogue.csv").read_text(encoding="utf-8-sig"), newline=""),
+                               delimiter=";"))
+    row = next(r for r in rows if r["numero"] == "RNCP26224")
+    assert row["intitule"] == "'=HYPERLINK(\"https://exemple.fr\";\"Chef\")"
+    assert row["certificateurs"] == "'@SUM(1+1)*cmd|' /C calc'!A0 | Carrel formation continue"
+    assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r.values())
+    # the JSON keeps the value as the fiche has it
+    data = json.loads((site / "fiches" / "rncp26224" / "rncp26224.json").read_text(encoding="utf-8"))
+    assert data["intitule"] == '=HYPERLINK("https://exemple.fr";"Chef")'
