@@ -1,6 +1,6 @@
 # Two commands for a fresh machine; each does its own set-up.
 #   make site   build site/ from content/
-#   make test   run every test (installs Chromium, Java and vnu where needed)
+#   make test   run every test (installs Chromium, Java, vnu and Lighthouse where needed)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
