@@ -6,6 +6,7 @@ never from the build's clock, so that two builds of the same content give the sa
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -63,9 +64,9 @@ def evenements(fiche: Fiche, catalogue: Catalogue) -> list[Entree]:
 
 def entrees(catalogue: Catalogue) -> list[Entree]:
     """The latest events, newest first (then by number and kind: the order never varies)."""
-    events = [e for fiche in catalogue.fiches for e in evenements(fiche, catalogue)]
-    events.sort(key=lambda e: (-e.date.toordinal(), e.fiche.numero, list(KINDS).index(e.kind)))
-    return events[:ENTREES]
+    events = (e for fiche in catalogue.fiches for e in evenements(fiche, catalogue))
+    order = list(KINDS)
+    return heapq.nsmallest(ENTREES, events, key=lambda e: (-e.date.toordinal(), e.fiche.numero, order.index(e.kind)))
 
 
 def mise_a_jour(catalogue: Catalogue, shown: list[Entree]) -> dt.date:
