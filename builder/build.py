@@ -199,7 +199,7 @@ def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str],
     candidates, gone = [], []
     if retitled:  # lists in title order, and the map page (it names the fiches prepared at a distance)
         candidates, gone = last.relist(list(retitled))
-        candidates += [page for page in last.by_dep.get(("carte",), [])]
+        candidates += last.by_dep.get(("carte",), [])
     candidates += [page for key in (("flux",), EVERYTHING) for page in last.by_dep.get(key, [])]  # the feed, the CSV
     candidates = list({id(page): page for page in candidates + last.affected([f.numero for f in news])}.values())
     digests = Digests(last.catalogue)

@@ -95,6 +95,11 @@ def fiche_order(fiche: Fiche) -> tuple[str, str, int]:
     return (sort_key(fiche.intitule), prefix, int(fiche.numero_court))
 
 
+def numero_order(fiche: Fiche) -> tuple[bool, int]:
+    """By number, as numbers: RNCP9 before RNCP10, RS fiches after the RNCP ones."""
+    return (fiche.est_rs, int(fiche.numero_court))
+
+
 def fiche_files(content: Path) -> list[Path]:
     folder = content / "fiches"
     return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))

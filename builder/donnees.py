@@ -9,12 +9,13 @@ import csv
 import io
 import json
 
-from .catalogue import Catalogue
+from .catalogue import Catalogue, numero_order
 from .lieux import lieux
 from .model import Fiche
 from .carte import departement
 from .nomenclature import NIVEAUX
 from .schema import fiche_schema
+from .search import statut_libelle
 from .urls import Urls
 
 # Column, and what it holds (in French: the open data page lists them for reusers).
@@ -72,7 +73,7 @@ def ligne(fiche: Fiche, catalogue: Catalogue, urls: Urls, with_json: bool) -> li
         "abrege": fiche.abrege.code if fiche.abrege else "",
         "niveau": str(fiche.niveau or ""),
         "niveau_libelle": NIVEAUX[fiche.niveau].libelle if fiche.niveau else "",
-        "statut": "active" if catalogue.est_active(fiche) else "inactive",
+        "statut": statut_libelle(catalogue, fiche).lower(),
         "date_effet": fiche.date_effet.isoformat() if fiche.date_effet else "",
         "date_fin_enregistrement": fiche.date_fin_enregistrement.isoformat() if fiche.date_fin_enregistrement else "",
         "certificateurs": joined(c.nom for c in fiche.certificateurs),
@@ -103,7 +104,7 @@ def catalogue_csv(catalogue: Catalogue, urls: Urls, with_json: bool) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(COLONNES)
     rows: dict[tuple, list[str]] = {}
-    for fiche in sorted(catalogue.fiches, key=lambda f: (f.est_rs, int(f.numero_court))):
+    for fiche in sorted(catalogue.fiches, key=numero_order):
         sha = catalogue.digests.get(fiche.numero)
         key = (fiche.numero, sha, catalogue.est_active(fiche), urls.absolute(""), with_json)
         row = _LIGNES.get(key) if sha else None

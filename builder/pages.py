@@ -12,7 +12,7 @@ from .carte import fond_de_carte, geojson_catalogue
 from .donnees import catalogue_csv, fiche_json, schema_json
 from .proximite import town_files
 from .search import parts_for
-from .catalogue import Catalogue
+from .catalogue import Catalogue, numero_order
 from .taxonomy import Taxonomy, Term
 from .lieux import lieux
 from .model import Fiche
@@ -201,7 +201,7 @@ def plan_pages(catalogue: Catalogue, urls: Urls, site: Site) -> list[Page]:
     parties = parts_for(len(catalogue.fiches))  # of the search index, which the page merges
     pages.append(Page(urls.recherche(), ["recherche.html"], {"parties": parties}, deps=[("resume",), ("=", parties)]))
     pages.append(Page(urls.carte(), ["carte.html"], deps=[("carte",)]))
-    exemple = min(catalogue.fiches, key=lambda f: (f.est_rs, int(f.numero_court)), default=None)
+    exemple = min(catalogue.fiches, key=numero_order, default=None)
     pages.append(Page(urls.donnees(), ["donnees.html"], {"exemple": exemple}, deps=[("resume",), ("=", exemple and exemple.numero)]))
     pages.append(Page(urls.flux(), ["flux.xml"], in_sitemap=False, deps=[("flux",)]))
     pages.append(Page("404.html", ["404.html"], in_sitemap=False, deps=[("resume",)]))

@@ -84,7 +84,7 @@ def organisation(place: Place) -> dict[str, Any]:
     return _drop_empty(data)
 
 
-def session(fiche: Fiche, place: Place) -> dict[str, Any]:
+def session(place: Place) -> dict[str, Any]:
     """Where and how one place prepares the fiche: a CourseInstance of its Course."""
     lieu = place.lieu
     mode = "a_distance" if lieu.a_distance else "mixte" if lieu.mixte else "sur_place"
@@ -96,12 +96,13 @@ def session(fiche: Fiche, place: Place) -> dict[str, Any]:
 
 
 def formation(fiche: Fiche, shown: list[Place], urls: Urls) -> dict[str, Any]:
-    """The preparation for the fiche, with the places a page shows as its instances."""
+    """The preparation for the fiche, with the places a page shows (the fiche page, or a page
+    of its list of places) as its instances."""
     return {"@type": "Course", "@id": urls.absolute(urls.fiche(fiche)) + "#preparation",
             "name": f"Préparer : {fiche.intitule}", "url": urls.absolute(urls.fiche(fiche)) + "#preparation",
             "description": f"Lieux de préparation de la certification {fiche.numero}, {fiche.intitule}.",
             "educationalCredentialAwarded": {"@id": identifiant(fiche, urls)},
-            "hasCourseInstance": [session(fiche, place) for place in shown]}
+            "hasCourseInstance": [session(place) for place in shown]}
 
 
 def certification(fiche: Fiche, blocs: list[Bloc], shown: list[Place], urls: Urls, resume: bool = False) -> dict[str, Any]:
@@ -134,11 +135,6 @@ def bloc(fiche: Fiche, bloc: Bloc, urls: Urls) -> dict[str, Any]:
     """A bloc page's data: the bloc as a term of its fiche, and the credential it belongs to."""
     return {**bloc_term(fiche, bloc, urls), "inDefinedTermSet": {"@type": "EducationalOccupationalCredential",
                                                                  "@id": identifiant(fiche, urls), "identifier": fiche.numero}}
-
-
-def lieux(fiche: Fiche, shown: list[Place], urls: Urls) -> dict[str, Any]:
-    """A page of a fiche's places: the preparation, with this page's places."""
-    return formation(fiche, shown, urls)
 
 
 def fil(items: list[tuple[str, str | None]], current: str, urls: Urls) -> dict[str, Any]:
