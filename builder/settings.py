@@ -85,7 +85,7 @@ class Site(Strict):
         "completes", description="completes : la page d'une fiche inactive montre tout, comme celle d'une fiche active. "
         "resumees : elle montre l'essentiel (statut et remplaçantes, niveau, certificateurs, activités visées, blocs et leurs "
         "compétences) et renvoie à la fiche officielle pour le reste ; ses blocs n'ont pas de page à eux. Pour un catalogue "
-        "national, où quatre fiches sur cinq sont inactives : le site tient dans la limite de GitHub Pages."
+        "national, où quatre fiches sur cinq sont inactives : le site pèse environ moitié moins."
     )
     donnees_ouvertes: DonneesOuvertes = Field(
         default_factory=DonneesOuvertes, description="Les fichiers de données publiés avec le site (page « Données ouvertes ») et leur licence."
