@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from .lieux import a_un_lieu, avec_lieu
 from .model import Fiche, Partenaire
 from .nomenclature import HABILITATIONS
-from .slugs import ascii_fold, normalise
+from . import slugs
+from .slugs import sort_key
 
 SELECTION = 10  # bodies named on the fiche page; past that, the list has pages of its own
 PAR_PAGE = 100  # bodies per page of the list
@@ -42,14 +43,14 @@ def actif(partenaire: Partenaire) -> bool:
 
 
 def en_ordre(fiche: Fiche) -> list[Partenaire]:
-    """Every body, by name (accents and case ignored), then SIRET."""
-    return sorted(fiche.partenaires, key=lambda p: (normalise(p.nom), p.siret or "", p.habilitation or ""))
+    """Every body, by name (accents, case and signs ignored), then SIRET."""
+    return sorted(fiche.partenaires, key=lambda p: (sort_key(p.nom), p.siret or "", p.habilitation or ""))
 
 
 def initiale(partenaire: Partenaire) -> str:
-    """`École X` -> `E`; names starting with a digit or a sign are under `#`."""
-    first = ascii_fold(partenaire.nom.strip())[:1].upper()
-    return first if "A" <= first <= "Z" else "#"
+    """The letter of a body in the A–Z list, as the order has it: `École X` -> `E`,
+    `(AFPA) Centre` -> `A`; names starting with a digit or without a letter are under `#`."""
+    return slugs.initiale(partenaire.nom) or "#"
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,16 @@ def normalise(text: str) -> str:
 
 
 def sort_key(text: str) -> str:
+    """The order of every list by name or title (A–Z lists included)."""
     return normalise(text)
+
+
+def initiale(text: str) -> str:
+    """The letter a name is listed under in an A–Z list: the first of its sort key, so that
+    the letters follow the order (`(AFPA) Centre` is under A, between `AB…` and `AGEFOS…`);
+    "" when it starts with a digit or has no Latin letter (those come first in the order)."""
+    first = sort_key(text)[:1]
+    return first.upper() if "a" <= first <= "z" else ""
 
 
 def slugify(text: str) -> str:

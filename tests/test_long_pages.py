@@ -163,11 +163,26 @@ def test_a_few_bodies_are_all_named_on_the_fiche_and_listed_on_their_page(fixtur
     page = soup(fixture_site, "fiches/rncp40005")
     assert len(page.select("#preparation ul.lieux li")) == 10
     liste = soup(fixture_site, "fiches/rncp40005/organismes")
-    assert len(liste.select("tbody tr")) == 25 and liste.select_one(".pagination") is None
+    assert len(liste.select("tbody tr")) == 29 and liste.select_one(".pagination") is None
     assert liste.select_one(".fil [aria-current]").get_text() == "Organismes habilités"
     small = soup(fixture_site, "fiches/rncp30001")
     assert not (fixture_site / "fiches" / "rncp30001" / "organismes").exists()  # one body: named on the fiche page
     assert "1 organisme habilité à préparer et organiser" in text(small.select_one("#preparation"))
+
+
+def test_bodies_are_indexed_under_the_letter_they_are_ordered_by(fixture_site):
+    """Regression: the order folded names one way and the A–Z letters another, so
+    "(AFPA) Centre" stood under "Autres" between two A's, and `lettre-a` was given twice."""
+    liste = soup(fixture_site, "fiches/rncp40005/organismes")
+    names = [text(th) for th in liste.select("tbody th")]
+    assert names[:2] == ["123 Formation", "AB Formation"]
+    assert names.index("(AFPA) Centre") + 1 == names.index("AFPA NORD 1")
+    letters = [text(a) for a in liste.select("nav.lettres a")]
+    assert letters == sorted(set(letters), key=letters.index) and letters[:2] == ["Autres", "A"]
+    anchors = [a["href"].split("#")[1] for a in liste.select("nav.lettres a")]
+    rows = [tr["id"] for tr in liste.select("tbody tr[id]")]
+    assert rows == anchors  # each letter's first row, once, in the order of the index
+    assert liste.select_one("#lettre-a th").get_text() == "AB Formation"
 
 
 def test_folded_content_prints_open(page, fixture_url):
