@@ -24,7 +24,7 @@ from .pages import EVERYTHING, Page, plan_pages
 from .progress import Progress
 from .render import environment, render_pages
 from .model import Fiche
-from .search import PARTS_FOLDER, Index, index_part, part_folder, part_of, parts_for
+from .search import PARTS_FOLDER, Index, assign, index_part, part_folder
 from .session import Last, Session, shown_elsewhere, update_in_place
 from .settings import Site, read_site
 from .urls import INDEXED_PAGES, SEARCH_BUNDLE, Urls, normalise_base_path
@@ -138,7 +138,7 @@ def _build(config: Config, inputs: str, key: str, files: dict[str, str], output:
     urls = make_urls(config, site)
     template_dirs = find_template_dirs(config, site)
     key = key or global_key(config, site, urls, template_dirs)  # empty if a file vanished since
-    env = environment(template_dirs, key)
+    env = environment(template_dirs, key, config.cache_folder)
     pages = plan_pages(catalogue, urls, site)
     todo = pages_to_make(pages, catalogue, key, output, school=len(template_dirs) > 1)
     steps.done("plan pages")
@@ -196,6 +196,8 @@ def _remake_edited(config: Config, inputs: str, key: str, files: dict[str, str],
         update_in_place(old, found.fiche)
         last.catalogue.digests[old.numero] = sha
         last.files[str(path)] = sha
+    if not last.replan([f.numero for f in news]):
+        return None
     candidates, gone = [], []
     if retitled:  # lists in title order, and the map page (it names the fiches prepared at a distance)
         candidates, gone = last.relist(list(retitled))
@@ -286,6 +288,10 @@ def pages_to_make(pages: list[Page], catalogue: Catalogue, key: str, output: Out
 
 
 def copy_assets(output: Output, config: Config, site: Site, urls: Urls, template_dirs: list[Path]) -> None:
+    """The logo, the templates' static files, and the towns search near me looks up (the
+    gazetteer's: the builder's own data, the same for every catalogue)."""
+    for path, text in proximite.town_files().items():
+        output.write(path, text)
     if site.logo:  # checked to be an image inside the project
         logo = config.root / site.logo
         output.write(urls.output_file(urls.logo(site.logo_suffix)), logo.read_bytes())
@@ -300,25 +306,26 @@ _INDEXED = re.compile(re.escape(INDEXED_PAGES).replace(r"\*", "[^/]*"))  # as Pa
 def update_index(output: Output, progress: Progress, later: bool = False,
                  extra: Callable[[dict[str, str]], dict[str, bytes]] | None = None) -> tuple[Index | None, bool]:
     """Index the fiche pages for search, in parts (see search.py): each part whose pages
-    changed since it was last indexed is indexed again, the others are kept. With `later`,
-    the previous index is kept whole, and the result says it is stale. `extra` gives files to
-    add to the bundle once every part is in place (the places for search near me), from each
-    page's Pagefind id (page address -> id)."""
+    changed since it was last indexed is indexed again, the others are kept. `extra` gives
+    files to add to the bundle once every part is in place (the places for search near me),
+    from each page's Pagefind id (page address -> id): they are made again at every build,
+    since they show more of the catalogue than the pages indexed. With `later`, parts whose
+    pages changed are not indexed: the previous index is kept whole, and the result says it
+    is stale (then `extra` waits too: it needs the new ids)."""
     indexed = sorted(path for path in output.hashes if _INDEXED.fullmatch(path))
-    parts = parts_for(len(indexed))  # one fiche page per fiche, as the search page counts them
-    pages: list[list[str]] = [[] for _ in range(parts)]
-    for path in indexed:
-        pages[part_of(path, parts)].append(path)
+    pages = assign(indexed)  # one fiche page per fiche, as the search page counts them
+    parts = len(pages)
     made = tuple(digest("".join(f"{p}\0{output.hashes[p]}\n" for p in part).encode()) for part in pages)
     previous = output.previous
     before: Index | None = previous.index if previous is not None else None  # type: ignore[assignment]
-    if previous is not None and (later or (before is not None and before.indexed == made)):
+    if previous is not None and later and (before is None or before.indexed != made):
         for path in previous.hashes:
             if path.startswith(SEARCH_BUNDLE):
                 output.keep(path)
-        return before, before is None or before.indexed != made
+        return before, True
     same = before.indexed if before is not None and len(before.indexed) == parts else ()
-    progress.start("indexing for search", 0)
+    if same != made:
+        progress.start("indexing for search", 0)
     words: list[int] = []  # per part
     for part, part_pages in enumerate(pages):
         if same and same[part] == made[part]:  # kept, with its count
@@ -327,6 +334,9 @@ def update_index(output: Output, progress: Progress, later: bool = False,
                 if path.startswith(SEARCH_BUNDLE) and _part_of_file(path) == part:
                     output.keep(path)
             words.append(before.part_words[part])
+            continue
+        if not part_pages:  # an empty part has no bundle (see search.assign)
+            words.append(0)
             continue
         index, files = _index_part(output, part_pages, script=part == 0)
         words.append(index.words)

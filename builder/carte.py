@@ -184,13 +184,24 @@ def _marquer(panel: Panneau, project: Callable[[float, float], tuple[float, floa
 
 
 @cache
-def _zone_bounds(codes: tuple[str, ...]) -> tuple[float, float, float, float]:
-    """The box of the communes of some départements, with a margin."""
+def _boxes() -> dict[str, tuple[float, float, float, float]]:
+    """Each département's box (that of its communes), in one pass over the gazetteer."""
     from .geo import gazetteer
 
-    points = [(c.lon, c.lat) for c in gazetteer().communes if c.departement in codes]
-    lon0, lat0 = min(p[0] for p in points), min(p[1] for p in points)
-    lon1, lat1 = max(p[0] for p in points), max(p[1] for p in points)
+    boxes: dict[str, tuple[float, float, float, float]] = {}
+    for c in gazetteer().communes:
+        box = boxes.get(c.departement)
+        boxes[c.departement] = (c.lon, c.lat, c.lon, c.lat) if box is None else (
+            min(box[0], c.lon), min(box[1], c.lat), max(box[2], c.lon), max(box[3], c.lat))
+    return boxes
+
+
+@cache
+def _zone_bounds(codes: tuple[str, ...]) -> tuple[float, float, float, float]:
+    """The box of the communes of some départements, with a margin."""
+    boxes = [box for code, box in _boxes().items() if code in codes]
+    lon0, lat0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    lon1, lat1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
     mx, my = max(0.08, (lon1 - lon0) * 0.08), max(0.06, (lat1 - lat0) * 0.08)
     return lon0 - mx, lat0 - my, lon1 + mx, lat1 + my
 

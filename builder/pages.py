@@ -10,15 +10,14 @@ from typing import Any, Generic, TypeVar
 
 from .carte import fond_de_carte, geojson_catalogue
 from .donnees import catalogue_csv, fiche_json, schema_json
-from .proximite import town_files
-from .search import parts_for
+from .search import assign
 from .catalogue import Catalogue, numero_order
 from .taxonomy import Taxonomy, Term
 from .lieux import lieux
 from .model import Fiche
 from .partenaires import PAR_PAGE, en_ordre, lettres, nombre_de_pages
 from .settings import DonneesOuvertes, Site
-from .slugs import normalise
+from .slugs import initiale
 from .urls import Urls
 
 Key = tuple[Any, ...]  # a dependency: see dependencies.py
@@ -38,6 +37,7 @@ class Page:
     deps: list[Key] = field(default_factory=list)  # what it shows of the catalogue (see dependencies.py)
     produce: Callable[[], str | bytes] | None = None  # a data file, made without a template
     signature: str = ""  # set when the build is planned: equal signatures, equal file
+    fiche: str | None = None  # the number of the fiche whose own page it is (see plan_fiche)
 
     @cached_property
     def file(self) -> str:
@@ -88,8 +88,7 @@ LETTRES_DES = 8  # pages: a list longer than this is cut by first letter
 
 def lettre_de(titre: str) -> str:
     """The letter a title is listed under: `École…` -> `E`; digits and signs under `0-9`."""
-    first = normalise(titre)[:1]
-    return first.upper() if "a" <= first <= "z" else "0-9"
+    return initiale(titre) or "0-9"
 
 
 def paginate_az(items: Sequence[T], size: int, path_of: Callable[[str | None, int], str],
@@ -161,36 +160,44 @@ def resumee(site: Site, catalogue: Catalogue, fiche: Fiche) -> bool:
     return site.fiches_inactives == "resumees" and not catalogue.est_active(fiche)
 
 
+def plan_fiche(catalogue: Catalogue, urls: Urls, site: Site, fiche: Fiche) -> list[Page]:
+    """A fiche's own pages: its page, its JSON, its blocs, its places and its bodies."""
+    own: list[Key] = [("fiche", fiche.numero), ("liens", fiche.numero)]
+    pages = [Page(urls.fiche(fiche), ["fiche.html"], {"fiche": fiche}, deps=own)]
+    if site.donnees_ouvertes.fiches_json:
+        pages.append(Page(urls.fiche_json(fiche), [], in_sitemap=False, deps=[("fiche", fiche.numero)],
+                          produce=partial(fiche_json, fiche)))
+    summary = resumee(site, catalogue, fiche)  # then no pages for its blocs nor for its bodies
+    blocs = [] if summary else catalogue.blocs(fiche)
+    for i, bloc in enumerate(blocs):
+        context = {
+            "fiche": fiche,
+            "bloc": bloc,
+            "precedent": blocs[i - 1] if i > 0 else None,
+            "suivant": blocs[i + 1] if i + 1 < len(blocs) else None,
+        }
+        pages.append(Page(urls.bloc(fiche, bloc), ["bloc.html"], context, deps=own))
+    places = lieux(fiche)
+    for n in range(1, places.pages + 1):
+        context = {"fiche": fiche, "pagination": Pagination(places.page(n), n, places.pages, len(places.sur_place),
+                                                            partial(urls.lieux, fiche))}
+        pages.append(Page(urls.lieux(fiche, n), ["lieux.html"], context, deps=[("lieux de", fiche.numero)]))
+    if nombre_de_pages(fiche) and not summary:
+        ordered = en_ordre(fiche)
+        index = lettres(ordered)
+        for p in paginate(ordered, PAR_PAGE, partial(urls.organismes, fiche)):
+            context = {"fiche": fiche, "pagination": p, "lettres": index}
+            pages.append(Page(p.path_of(p.page), ["organismes.html"], context, deps=[("organismes", fiche.numero)]))
+    for page in pages:
+        page.fiche = fiche.numero
+    return pages
+
+
 def plan_pages(catalogue: Catalogue, urls: Urls, site: Site) -> list[Page]:
     per_page, donnees = site.fiches_par_page, site.donnees_ouvertes
     pages = plan_home(catalogue, urls, per_page)
     for fiche in catalogue.fiches:
-        own: list[Key] = [("fiche", fiche.numero), ("liens", fiche.numero)]
-        pages.append(Page(urls.fiche(fiche), ["fiche.html"], {"fiche": fiche}, deps=own))
-        if donnees.fiches_json:
-            pages.append(Page(urls.fiche_json(fiche), [], in_sitemap=False, deps=[("fiche", fiche.numero)],
-                              produce=partial(fiche_json, fiche)))
-        summary = resumee(site, catalogue, fiche)  # then no pages for its blocs nor for its bodies
-        blocs = [] if summary else catalogue.blocs(fiche)
-        for i, bloc in enumerate(blocs):
-            context = {
-                "fiche": fiche,
-                "bloc": bloc,
-                "precedent": blocs[i - 1] if i > 0 else None,
-                "suivant": blocs[i + 1] if i + 1 < len(blocs) else None,
-            }
-            pages.append(Page(urls.bloc(fiche, bloc), ["bloc.html"], context, deps=own))
-        places = lieux(fiche)
-        for n in range(1, places.pages + 1):
-            context = {"fiche": fiche, "pagination": Pagination(places.page(n), n, places.pages, len(places.sur_place),
-                                                                partial(urls.lieux, fiche))}
-            pages.append(Page(urls.lieux(fiche, n), ["lieux.html"], context, deps=[("lieux de", fiche.numero)]))
-        if nombre_de_pages(fiche) and not summary:
-            ordered = en_ordre(fiche)
-            index = lettres(ordered)
-            for p in paginate(ordered, PAR_PAGE, partial(urls.organismes, fiche)):
-                context = {"fiche": fiche, "pagination": p, "lettres": index}
-                pages.append(Page(p.path_of(p.page), ["organismes.html"], context, deps=[("organismes", fiche.numero)]))
+        pages += plan_fiche(catalogue, urls, site, fiche)
     for taxonomy in catalogue.taxonomies.values():
         for p in paginate(taxonomy.terms, TERMS_PER_PAGE, lambda n, t=taxonomy.name: urls.taxonomy(t, n)):
             templates = [f"{taxonomy.name}/taxonomy.html", "taxonomy.html"]
@@ -198,8 +205,9 @@ def plan_pages(catalogue: Catalogue, urls: Urls, site: Site) -> list[Page]:
             pages.append(Page(p.path_of(p.page), templates, {"taxonomy": taxonomy, "pagination": p}, deps=deps))
         for term in taxonomy.terms:
             pages += plan_term(taxonomy, term, urls, per_page)
-    parties = parts_for(len(catalogue.fiches))  # of the search index, which the page merges
-    pages.append(Page(urls.recherche(), ["recherche.html"], {"parties": parties}, deps=[("resume",), ("=", parties)]))
+    fiche_files = [Urls.output_file(urls.fiche(f)).as_posix() for f in catalogue.fiches]  # the pages indexed
+    parties = [k for k, part in enumerate(assign(fiche_files)) if part and k]  # the parts the search page merges
+    pages.append(Page(urls.recherche(), ["recherche.html"], {"parties": parties}, deps=[("resume",), ("=", tuple(parties))]))
     pages.append(Page(urls.carte(), ["carte.html"], deps=[("carte",)]))
     exemple = min(catalogue.fiches, key=numero_order, default=None)
     pages.append(Page(urls.donnees(), ["donnees.html"], {"exemple": exemple}, deps=[("resume",), ("=", exemple and exemple.numero)]))
@@ -226,7 +234,8 @@ def plan_sitemaps(locations: list[str], urls: Urls) -> list[Page]:
 
 def plan_open_data(catalogue: Catalogue, urls: Urls, donnees: DonneesOuvertes) -> list[Page]:
     """GeoJSON of every place of the catalogue (with the numbers of its fiches), the shared
-    outlines of the maps, the catalogue as CSV and the schema of the fiches' JSON."""
+    outlines of the maps, the catalogue as CSV and the schema of the fiches' JSON. (The towns
+    of search near me are the builder's own data: they are copied with the assets.)"""
     files = [Page(urls.fond_de_carte(), [], in_sitemap=False, produce=fond_de_carte)]
     files.append(Page(urls.schema_fiche(), [], in_sitemap=False, produce=schema_json))
     if donnees.csv:
@@ -234,6 +243,4 @@ def plan_open_data(catalogue: Catalogue, urls: Urls, donnees: DonneesOuvertes) -
                           produce=partial(catalogue_csv, catalogue, urls, donnees.fiches_json)))
     files.append(Page(urls.carte_geojson(), [], in_sitemap=False, deps=[("lieux par numero",)],
                       produce=partial(geojson_catalogue, catalogue.fiches)))
-    towns = town_files()  # for search near me: the gazetteer's towns (the builder's data: the global key covers them)
-    files += [Page(path, [], in_sitemap=False, produce=partial(towns.__getitem__, path)) for path in towns]
     return files

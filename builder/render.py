@@ -7,8 +7,10 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, pass_context, select_autoescape
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateError, pass_context, select_autoescape
+from jinja2.bccache import Bucket
 
+from .cache import write_atomically
 from .errors import BuildError
 from .parallel import fork_map
 from .progress import Progress
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 from .nomenclature import HABILITATIONS, NIVEAUX, VOIES, VOIES_COURTES, departement_of, rome_domaine, rome_existe
 from .carte import carte_departement, carte_fiche, carte_nationale, carte_region, places
 from .search import FILTRES, filtres, niveau_libelle, statut_libelle
-from .text import date_fr, date_partielle_fr, markdown, nombre_fr, nombre_mots, plier
+from .text import date_fr, date_partielle_fr, markdown, nombre_fr, plier
 from . import partenaires
 from .lieux import a_un_lieu, ancre_page, lieux
 from . import schemaorg
@@ -29,9 +31,41 @@ from .flux import entrees, mise_a_jour
 from .pages import resumee
 
 
-def make_environment(template_dirs: list[Path]) -> Environment:
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once: kept in memory for this process (and the workers it forks), and
+    in the cache folder for the next process. An entry is keyed by the template's name and
+    file, and checked against a hash of its source: an edited template is compiled again."""
+
+    memory: dict[str, bytes] = {}
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = self.memory.get(bucket.key)
+        if data is None and self.folder is not None:
+            try:
+                data = (self.folder / bucket.key).read_bytes()
+            except OSError:
+                return
+        if data is not None:
+            bucket.bytecode_from_string(data)  # a stale entry (other source) leaves the bucket empty
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        data = bucket.bytecode_to_string()
+        self.memory[bucket.key] = data
+        if self.folder is not None:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                write_atomically(self.folder / bucket.key, data)
+            except OSError:
+                pass
+
+
+def make_environment(template_dirs: list[Path], cache_folder: Path | None = None) -> Environment:
     env = Environment(
         loader=FileSystemLoader([str(d) for d in template_dirs]),
+        bytecode_cache=CompiledTemplates(cache_folder / "gabarits" if cache_folder else None),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -45,7 +79,7 @@ def make_environment(template_dirs: list[Path]) -> Environment:
     env.globals.update(FILTRES=FILTRES, filtres=filtres, niveau_libelle=niveau_libelle, statut_libelle=statut_libelle)
     env.globals.update(carte_fiche=carte_fiche, carte_nationale=carte_nationale, places=places,
                        carte_region=carte_region, carte_departement=carte_departement)
-    env.globals.update(plier=plier, nombre_mots=nombre_mots, resume_partenaires=partenaires.resume,
+    env.globals.update(plier=plier, resume_partenaires=partenaires.resume,
                        habilitation=partenaires.habilitation, initiale=partenaires.initiale,
                        lieux=lieux, a_un_lieu=a_un_lieu, ancre_page=ancre_page)
     env.globals.update(resumee=pass_context(lambda context, fiche: resumee(context["site"], context["catalogue"], fiche)))
@@ -57,13 +91,14 @@ def make_environment(template_dirs: list[Path]) -> Environment:
 _COMPILED: dict[tuple[tuple[Path, ...], str], Environment] = {}
 
 
-def environment(template_dirs: list[Path], key: str) -> Environment:
+def environment(template_dirs: list[Path], key: str, cache_folder: Path | None = None) -> Environment:
     """One environment per process for the same templates (`key` hashes their files), so that
-    each template is compiled once, including across the rebuilds of `catalogue serve`."""
+    each template is compiled once, including across the rebuilds of `catalogue serve`, and
+    across processes through the cache folder."""
     wanted = (tuple(template_dirs), key)
     if wanted not in _COMPILED:
         _COMPILED.clear()
-        _COMPILED[wanted] = make_environment(template_dirs)
+        _COMPILED[wanted] = make_environment(template_dirs, cache_folder)
     return _COMPILED[wanted]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 
 from .model import Fiche
 
@@ -40,7 +41,9 @@ def titre(name: str, description: str, group: str = "") -> str:
     return re.split(r" \(|, ex\.|\. | : | ; |\.$|, en Markdown", description, maxsplit=1)[0].strip()
 
 
+@cache
 def fiche_schema() -> str:
+    """The JSON Schema of a fiche, from the model (made once per process)."""
     schema = Fiche.model_json_schema(mode="validation")
     for group, definition in [("Fiche", schema), *schema.get("$defs", {}).items()]:
         for name, prop in definition.get("properties", {}).items():

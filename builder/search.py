@@ -106,6 +106,20 @@ def part_of(path: str, parts: int) -> int:
     return int.from_bytes(hashlib.blake2b(path.encode(), digest_size=8).digest(), "big") % parts
 
 
+def assign(paths: list[str]) -> list[list[str]]:
+    """The pages of each part, by `part_of`. The first part holds Pagefind's script: when no
+    page falls in it (with few pages a part), it takes the first page of the largest part. The
+    other parts may be empty: they have no bundle, and the search page merges the others."""
+    parts = parts_for(len(paths))
+    found: list[list[str]] = [[] for _ in range(parts)]
+    for path in sorted(paths):
+        found[part_of(path, parts)].append(path)
+    if paths and not found[0]:
+        largest = max(range(parts), key=lambda k: (len(found[k]), -k))
+        found[0].append(found[largest].pop(0))
+    return found
+
+
 def part_folder(part: int) -> str:
     """The folder of a part's bundle, inside the search bundle."""
     return "" if part == 0 else f"{PARTS_FOLDER}{part}/"

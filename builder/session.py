@@ -23,7 +23,7 @@ from .dependencies import referenced
 from .errors import Problem
 from .manifest import Manifest
 from .model import Fiche
-from .pages import Key, Page, plan_home, plan_sitemaps, plan_term
+from .pages import Key, Page, plan_fiche, plan_home, plan_sitemaps, plan_term
 from .lieux import forget_fiche, lieux
 from .partenaires import nombre_de_pages
 from .settings import Site
@@ -88,6 +88,20 @@ class Last:
         for page in self.pages:
             for key in page.deps:
                 self.by_dep[key].append(page)
+
+    def replan(self, numeros: list[str]) -> bool:
+        """The own pages of these (edited) fiches planned again: their context holds what was
+        read of the fiche when it was planned (its bodies in order, its places by page, its
+        blocs). False when they would not have the same addresses (then the whole way)."""
+        wanted = set(numeros)
+        fresh = {page.path: page for n in numeros
+                 for page in plan_fiche(self.catalogue, self.urls, self.site, self.catalogue.by_numero[n])}
+        old = {page.path for page in self.pages if page.fiche in wanted}
+        if old != fresh.keys():
+            return False
+        self.pages = [fresh[page.path] if page.fiche in wanted else page for page in self.pages]
+        self.__post_init__()
+        return True
 
     def affected(self, numeros: list[str]) -> list[Page]:
         """The pages that show something of these fiches."""

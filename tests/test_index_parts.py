@@ -71,7 +71,7 @@ def test_the_index_is_cut_into_parts_holding_only_their_data(sites):
     whole = bundle(sites["whole"])
     assert not any("/parties/" in p for p in whole)
     page = (sites["parts"] / "recherche" / "index.html").read_text()
-    assert 'data-parties="3"' in page
+    assert 'data-parties="1 2"' in page
 
 
 def _answers(page, origin: str, query: str) -> tuple[str, list]:
@@ -139,3 +139,23 @@ def test_two_builds_in_parts_are_byte_identical(project, sites, tmp_path):
     again = tmp_path / "again"
     _build(project, again, PER_PART)
     assert files(again) == files(sites["parts"])
+
+
+def test_a_part_the_hash_leaves_empty_has_no_bundle_and_the_first_is_never_empty(project, tmp_path):
+    """Regression (found by the differential test, with four pages a part): a part could get no
+    page, and Pagefind failed on it, failing the build."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(builder.search, "PAGES_PER_PART", 1)
+        paths = [f"fiches/rncp{n}/index.html" for n in range(10)]
+        parts = builder.search.assign(paths)
+        assert parts[0] and sorted(sum(parts, [])) == sorted(paths)
+        assert [] in parts  # ten pages in ten parts: the hash leaves some empty
+    small = tmp_path / "project"
+    shutil.copytree(project, small)
+    for fiche in sorted((small / "content" / "fiches").glob("*.yaml"))[8:]:
+        fiche.unlink()
+    _build(small, tmp_path / "site", 1)
+    folders = {p.split("/")[2] for p in bundle(tmp_path / "site") if p.startswith("pagefind/parties/")}
+    page = (tmp_path / "site" / "recherche" / "index.html").read_text(encoding="utf-8")
+    listed = page.split('data-parties="', 1)[1].split('"', 1)[0].split()
+    assert sorted(listed, key=int) == sorted(folders, key=int) and len(folders) < 7

@@ -4,6 +4,7 @@ of the site served under /catalogue/, 320 px wide, print."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import urllib.error
@@ -43,6 +44,20 @@ def test_vnu_finds_no_error_on_any_page(example_site, fixture_site):
     messages = json.loads(result.stderr or result.stdout)["messages"]
     assert messages == [], "\n".join(f"{m.get('url')}:{m.get('lastLine')}: {m.get('message')}" for m in messages)
     assert len(pages) >= 89  # 53 example pages with HTML, 36 fixture pages; a vnu run that saw none would pass
+
+
+def test_ids_are_unique_on_every_page(example_site, fixture_site):
+    """Every page of both sites (vnu reads them all too): an id given twice breaks links to it
+    and the labels that point at it."""
+    pages = [p for site in (example_site, fixture_site) for p in sorted(site.rglob("*.html"))]
+    twice = {}
+    for page in pages:
+        ids = re.findall(r'\sid="([^"]*)"', page.read_text(encoding="utf-8"))
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            twice[str(page)] = repeated
+    assert not twice, twice
+    assert len(pages) >= 89
 
 
 @pytest.mark.parametrize("path", EXAMPLE_PAGES)

@@ -58,10 +58,8 @@ async function chargerMoteur() {
     moteur = await import(racine.dataset.bundle + "pagefind.js");
     await moteur.options({ excerptLength: 24, noWorker: typeof Worker === "undefined" });
     // The index is in parts at national scale (see builder/search.py): merge the others.
-    const parties = Number(racine.dataset.parties || 1);
-    const autres = [];
-    for (let n = 1; n < parties; n++) autres.push(moteur.mergeIndex(`${racine.dataset.bundle}parties/${n}/`));
-    await Promise.all(autres);
+    const parties = (racine.dataset.parties || "").split(" ").filter(Boolean);
+    await Promise.all(parties.map((n) => moteur.mergeIndex(`${racine.dataset.bundle}parties/${n}/`)));
   }
   return moteur;
 }
