@@ -68,7 +68,7 @@ schema: $(INSTALLED)
 
 # Rewrite the field reference of the French editors' guide from the model.
 guide: $(INSTALLED)
-	$(PY) -m builder.guide
+	$(PY) -m builder.editors.guide
 
 clean:
 	rm -rf site .site.build-* $(VENV) node_modules

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from builder.nomenclature import _rome_domaines
+from builder.reference.nomenclature import _rome_domaines
 
 ROOT = Path(__file__).resolve().parent.parent
 Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's, when there

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from builder.build import build
 from builder.config import Config
-from builder.serve import make_server
+from builder.serve.server import make_server
 
 from .catalogue import generate
 

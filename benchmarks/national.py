@@ -37,17 +37,17 @@ from pathlib import Path
 import yaml
 from builder import build as b
 from builder.config import Config
-from builder.session import Session
+from builder.serve.session import Session
 
 def peak_children():
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 memory = {}
-index = b.update_index
+index = b.index_site
 def measured_index(*args, **kwargs):
     memory["workers_mb"] = peak_children()  # the render workers have all ended by now
     return index(*args, **kwargs)
-b.update_index = measured_index
+b.index_site = measured_index
 
 project, out, templates, edits = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), json.loads(sys.argv[4])
 config = Config(root=project, out=out, base_path="/catalogue/", today=dt.date(2026, 11, 23), templates_dir=templates)
@@ -128,8 +128,8 @@ def hugo_content(project: Path, site: Path) -> int:
     taxonomy labels our build computes, so that both sites list the same terms."""
     import datetime as dt
 
-    from builder.catalogue import read_catalogue
-    from builder.search import niveau_libelle, statut_libelle
+    from builder.content.catalogue import read_catalogue
+    from builder.search.filtres import niveau_libelle, statut_libelle
 
     catalogue, _ = read_catalogue(project / "content", project, dt.date(2026, 11, 23))
     assert catalogue is not None

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from builder.build import build
 from builder.config import Config
-from builder.serve import make_server
+from builder.serve.server import make_server
 
 from .catalogue import generate
 

@@ -6,12 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import Report, build, check, make_urls
+from .build import build, check
+from .inputs import make_urls
+from .report import Report, Steps
 from .config import Config, build_date
 from .errors import BuildError, ContentError, Problem
 from .progress import Progress
-from .schema import fiche_schema
-from .settings import read_site
+from .content.schema import fiche_schema
+from .content.settings import read_site
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,10 +63,18 @@ def _print_problems(problems: list[Problem], fmt: str = "text") -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from . import parallel
+
     config = _config(args)
-    report = build(config, Progress(sys.stdout, quiet=args.quiet))
+    steps = Steps(profile=args.profile)
+    if args.profile:
+        parallel.one_core()  # the profiler sees only this process
+    report = build(config, Progress(sys.stdout, quiet=args.quiet), steps=steps)
+    steps.stop()
     _print_problems(report.problems, args.format)
     print(summary(report, config.out, args.quiet))
+    for step, table in steps.profiles.items():
+        print(f"\n## {step}: {report.steps.get(step, 0.0):.2f} s (the functions that took the most, on one core)\n{table}", end="")
     return 0
 
 
@@ -97,7 +107,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import make_server
+    from .serve.server import make_server
 
     config = _config(args)
     if args.no_build:
@@ -119,8 +129,8 @@ def _serve_live(config: Config, args: argparse.Namespace) -> int:
     """Build, serve, and rebuild on every change; errors show in the browser and here."""
     import threading
 
-    from .serve import LiveState, make_server, watch
-    from .session import Session
+    from .serve.server import LiveState, make_server, watch
+    from .serve.session import Session
 
     live = LiveState()
     session = Session()  # the catalogue and plan, kept between rebuilds
@@ -174,7 +184,7 @@ def _serve_live(config: Config, args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .scaffold import write_skeleton
+    from .editors.scaffold import write_skeleton
 
     content = Path(args.content) if args.content else Path(args.root) / "content"
     target = write_skeleton(content, args.numero)
@@ -234,6 +244,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true",
                    help="read every fiche and make every file again, ignoring what the last build kept")
     b.add_argument("--cache-dir", help="where builds keep what the next one reuses (default: ROOT/.catalogue-cache)")
+    b.add_argument("--profile", action="store_true",
+                   help="build on one core under Python's profiler, and print each step's slowest functions")
     command("check", _check, "validate the content and write nothing")
     s = command("serve", _serve, "build, then serve the site on http://127.0.0.1")
     s.add_argument("--out", help="output folder (default: ROOT/site)")

@@ -17,7 +17,18 @@ from .errors import BuildError
 _TASK: Callable[[int], Any] | None = None
 
 
+_ONE_CORE = False
+
+
+def one_core() -> None:
+    """Work in this process only, from now on (to profile a build)."""
+    global _ONE_CORE
+    _ONE_CORE = True
+
+
 def cores() -> int:
+    if _ONE_CORE:
+        return 1
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux

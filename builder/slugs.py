@@ -57,3 +57,23 @@ def slugify(text: str) -> str:
         digest = hashlib.sha256(slug.encode()).hexdigest()[:8]
         slug = slug[: MAX_SLUG - 9].rstrip("-") + "-" + digest
     return slug
+
+
+# The slug of each kind of taxonomy term: its identity in the catalogue, and its address.
+
+def niveau_slug(niveau: int | None) -> str:
+    return str(niveau) if niveau else "sans-niveau"
+
+
+def certificateur_slug(nom: str) -> str:
+    return slugify(nom)
+
+
+def departement_slug(code: str, nom: str) -> str:
+    """`69`, `Rhône` -> `69-rhone`."""
+    return slugify(f"{code} {nom}")
+
+
+def code_slug(code: str) -> str:
+    """ROME and NSF codes: `M1705` -> `m1705`."""
+    return code.lower()

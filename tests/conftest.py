@@ -15,7 +15,7 @@ import pytest
 
 from builder.build import build
 from builder.config import Config
-from builder.serve import make_server
+from builder.serve.server import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

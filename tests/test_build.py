@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from builder.errors import BuildError
-from builder.write import MARKER, Output
+from builder.output.write import MARKER, Output
 
 from .conftest import FIXTURES, ROOT, build_site
 

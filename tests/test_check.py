@@ -109,7 +109,7 @@ def test_local_server_redirects_to_the_base_path(example_site):
     import threading
     import urllib.request
 
-    from builder.serve import make_server
+    from builder.serve.server import make_server
 
     server = make_server(example_site, "/catalogue/", 0, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

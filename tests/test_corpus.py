@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from builder.catalogue import read_catalogue
+from builder.content.catalogue import read_catalogue
 from builder.cli import main
 
 from .conftest import ROOT

@@ -35,7 +35,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -44,8 +43,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from builder.build import build
 from builder.config import Config
 from builder.errors import BuildError, ContentError
-from builder.session import Session
-from builder.write import MARKER
+from builder.serve.session import Session
+from builder.output.write import MARKER
 
 from .conftest import ROOT, TODAY
 from .warm import small_thresholds

@@ -12,8 +12,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 from builder.cli import main
-from builder.model import Fiche
-from builder.schema import TITRES
+from builder.content.model import Fiche
+from builder.content.schema import TITRES
 
 from .conftest import ROOT
 
@@ -142,7 +142,7 @@ def test_a_colour_that_breaks_contrast_or_a_missing_logo_is_refused(tmp_path, ca
 
 
 def test_contrast_is_computed_as_wcag_says():
-    from builder.settings import contrast
+    from builder.content.settings import contrast
 
     assert round(contrast("#000000"), 1) == 21.0
     assert round(contrast("#1d4e89"), 1) == 8.4
@@ -152,12 +152,12 @@ def test_contrast_is_computed_as_wcag_says():
 def test_the_french_guide_explains_every_field_and_is_current():
     from pydantic import BaseModel
 
-    from builder import guide
-    from builder.settings import Site
-    from builder.validate import model_of
+    from builder.editors import guide
+    from builder.content.settings import Site
+    from builder.content.validate import model_of
 
     text = guide.GUIDE.read_text(encoding="utf-8")
-    assert guide.main(["--check"]) == 0, "run `python -m builder.guide`"
+    assert guide.main(["--check"]) == 0, "run `python -m builder.editors.guide`"
     seen: set[str] = set()
 
     def every_field(model: type[BaseModel]):

@@ -17,8 +17,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.catalogue import check_document
-from builder.load import decode, parse
+from builder.content.catalogue import check_document
+from builder.content.load import decode, parse
 
 from .conftest import FIXTURES, ROOT
 

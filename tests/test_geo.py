@@ -13,9 +13,9 @@ import pytest
 from bs4 import BeautifulSoup
 from geojson_pydantic import FeatureCollection
 
-from builder.carte import places
-from builder.catalogue import read_catalogue
-from builder.geo import localiser
+from builder.content.places import places
+from builder.content.catalogue import read_catalogue
+from builder.reference.geo import localiser
 
 from .conftest import BASE_PATH, ROOT
 
@@ -195,7 +195,7 @@ def test_markers_fall_on_the_drawing_of_france(browser, example_url, path):
 
 
 def test_insets_for_new_caledonia_and_polynesia_when_a_fiche_is_accessible_there():
-    from builder.carte import Point, dessiner
+    from builder.places.carte import Point, dessiner
 
     plain = dessiner([Point(45.76, 4.84, "Lyon", "#lieu-1")])
     assert [p.nom for p in plain.panneaux] == ["metropole", "guadeloupe", "martinique", "guyane", "reunion", "mayotte"]

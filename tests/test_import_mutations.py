@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.catalogue import read_catalogue
+from builder.content.catalogue import read_catalogue
 from builder.errors import BuildError
 from builder.importers import import_fiches
 

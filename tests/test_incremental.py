@@ -14,12 +14,14 @@ import pytest
 import yaml
 
 from benchmarks.catalogue import generate
-from builder import cache, parallel, render
+from builder.content import cache
+from builder import parallel
+from builder.output import publish
 from builder.build import build
-from builder.session import Session
+from builder.serve.session import Session
 from builder.cli import main
 from builder.config import Config
-from builder.write import MARKER
+from builder.output.write import MARKER
 
 from .conftest import ROOT
 
@@ -163,7 +165,7 @@ def test_a_warm_process_remakes_title_edits_quickly_even_when_a_list_gains_a_pag
     build(config(project, out), session=session)
     titles = {f.stem.upper(): yaml.safe_load(f.read_text(encoding="utf-8"))["intitule"]
               for f in sorted((project / "content" / "fiches").glob("*.yaml"))}
-    from builder.pages import lettre_de
+    from builder.pages.page import lettre_de
 
     letters = {lettre_de(t) for t in titles.values()}
     numero = min(titles, key=lambda n: titles[n])
@@ -230,9 +232,9 @@ def test_search_can_be_indexed_later_and_catches_up(project, tmp_path):
 
 def test_parallel_rendering_matches_rendering_in_one_process(project, tmp_path, monkeypatch):
     assert parallel.cores() >= 2, "this machine has one core: the workers are not exercised"
-    monkeypatch.setattr(render, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(publish, "PARALLEL_FROM", 0)
     in_workers = from_scratch(project, tmp_path / "parallel")
-    monkeypatch.setattr(render, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(publish, "PARALLEL_FROM", 10**9)
     assert from_scratch(project, tmp_path / "one-process") == in_workers
 
 
@@ -345,7 +347,7 @@ def test_a_new_process_reads_only_the_files_whose_stat_changed(project, monkeypa
 
 
 def test_a_title_edit_moves_only_the_list_pages_of_its_letter(project, tmp_path):
-    from builder.pages import lettre_de
+    from builder.pages.page import lettre_de
 
     settings = project / "content" / "site.yaml"
     settings.write_text(re.sub(r"(?m)^fiches_par_page: .*$", "fiches_par_page: 5", settings.read_text(encoding="utf-8")), encoding="utf-8")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-import builder.search
+import builder.search.index
 from benchmarks.catalogue import generate
 from builder.build import build
-from builder.serve import make_server
+from builder.serve.server import make_server
 
 from .conftest import BASE_PATH
 from .test_incremental import config, files
@@ -31,7 +31,7 @@ def project(tmp_path_factory) -> Path:
 
 def _build(project: Path, out: Path, per_part: int) -> None:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(builder.search, "PAGES_PER_PART", per_part)
+        patch.setattr(builder.search.index, "PAGES_PER_PART", per_part)
         build(config(project, out))
 
 
@@ -120,8 +120,8 @@ def test_an_edit_re_indexes_its_part_only(project, sites, tmp_path, page):
     after = bundle(out)
     changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
     slug = "fiches/" + fiche.stem + "/index.html"
-    part = builder.search.part_of(slug, 3)
-    own = "pagefind/" + builder.search.part_folder(part)
+    part = builder.search.index.part_of(slug, 3)
+    own = "pagefind/" + builder.search.index.part_folder(part)
     others = [p for p in changed if not p.startswith("pagefind/proximite/")
               and (not p.startswith(own) or (part == 0 and p.startswith("pagefind/parties/")))]
     assert changed and others == []  # its part, and the places' files, which carry the ids
@@ -145,9 +145,9 @@ def test_a_part_the_hash_leaves_empty_has_no_bundle_and_the_first_is_never_empty
     """Regression (found by the differential test, with four pages a part): a part could get no
     page, and Pagefind failed on it, failing the build."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(builder.search, "PAGES_PER_PART", 1)
+        patch.setattr(builder.search.index, "PAGES_PER_PART", 1)
         paths = [f"fiches/rncp{n}/index.html" for n in range(10)]
-        parts = builder.search.assign(paths)
+        parts = builder.search.index.assign(paths)
         assert parts[0] and sorted(sum(parts, [])) == sorted(paths)
         assert [] in parts  # ten pages in ten parts: the hash leaves some empty
     small = tmp_path / "project"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from builder.load import MAX_BYTES, decode, parse, read_document
+from builder.content.load import MAX_BYTES, decode, parse, read_document
 
 
 def read(text: str):

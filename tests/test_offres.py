@@ -202,7 +202,7 @@ def test_places_are_spliced_line_by_line_whatever_the_list_indentation(indent):
     the import splices its places in at the file's own indentation, and the editor's lines
     (comments included) stay word for word, without going through the round-trip writer."""
     from builder.importers.files import _splice_places, replace_places
-    from builder.load import read_text
+    from builder.content.load import read_text
 
     pad = " " * indent
     mine = (f"{pad}# Notre campus\n{pad}- organisme: Campus\n{pad}  code_postal: \"29200\"\n{pad}  commune: Brest\n")
@@ -223,7 +223,7 @@ def test_a_fiche_page_stays_light_however_many_places(tmp_path):
     growing (the places themselves are on the fiche's pages of places)."""
     import random
 
-    from builder.geo import gazetteer
+    from builder.reference.geo import gazetteer
 
     rng = random.Random(14)
     communes = [c for c in gazetteer().communes if c.precision == "commune" and c.codes_postaux]

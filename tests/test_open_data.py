@@ -18,8 +18,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from builder.donnees import COLONNES
-from builder.model import Fiche
+from builder.opendata.donnees import COLONNES
+from builder.content.model import Fiche
 
 from .conftest import FIXTURES, ROOT, build_site
 

@@ -12,7 +12,7 @@ import pytest
 
 from builder.build import build
 from builder.config import Config
-from builder.pages import lettre_de
+from builder.pages.page import lettre_de
 from builder.slugs import normalise
 
 from .conftest import BASE_PATH, FIXTURES, ROOT, build_site
@@ -116,8 +116,8 @@ def test_long_lists_are_cut_by_first_letter_with_an_index(long_lists):
 
 
 def test_long_lists_number_their_pages_within_a_letter_and_show_a_window_of_numbers():
-    from builder.pages import paginate_az
-    from builder.urls import Urls
+    from builder.pages.page import paginate_az
+    from builder.pages.urls import Urls
 
     titles = [f"Agent {n:03d}" for n in range(230)] + ["Bâtiment", "Électricien"] + [f"{n} degrés" for n in (2, 3)]
     pages = paginate_az(sorted(titles, key=lambda t: (t[0].isalpha(), t)), 10, lambda lettre, n: Urls.home(n, lettre), str)
@@ -130,9 +130,9 @@ def test_long_lists_number_their_pages_within_a_letter_and_show_a_window_of_numb
 
 
 def test_page_numbers_are_a_window(tmp_path):
-    from builder.pages import Pagination
-    from builder.render import make_environment
-    from builder.urls import Urls
+    from builder.pages.page import Pagination
+    from builder.pages.render import make_environment
+    from builder.pages.urls import Urls
 
     template = make_environment([ROOT / "templates"]).from_string(
         '{% import "_partials/macros.html" as m with context %}{{ m.pagination(p, "x") }}')
@@ -330,7 +330,7 @@ def test_domain_root_has_no_prefix(tmp_path):
 
 def test_past_50000_addresses_the_sitemap_becomes_an_index_of_sitemaps(fixture_site, tmp_path, monkeypatch):
     """The protocol allows 50,000 addresses per file; a national catalogue has more pages."""
-    from builder import pages
+    from builder.pages import plan as pages
 
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     whole = ElementTree.parse(fixture_site / "sitemap.xml").getroot()

@@ -15,7 +15,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from builder.cli import main
-from builder.serve import make_server
+from builder.serve.server import make_server
 
 from .conftest import BASE_PATH, ROOT
 from .test_quality import WCAG

@@ -17,7 +17,7 @@ import yaml
 from axe_playwright_python.sync_playwright import Axe
 from bs4 import BeautifulSoup
 
-from builder.model import Fiche
+from builder.content.model import Fiche
 
 from .conftest import BASE_PATH, FIXTURES, ROOT, _serve, build_site
 from .test_quality import VNU, WCAG

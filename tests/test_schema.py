@@ -2,8 +2,8 @@
 
 import json
 
-from builder.model import Fiche
-from builder.schema import fiche_schema
+from builder.content.model import Fiche
+from builder.content.schema import fiche_schema
 
 from .conftest import ROOT
 

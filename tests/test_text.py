@@ -9,7 +9,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.text import LIMITE_TEXTE, markdown, plier
+from builder.pages.text import LIMITE_TEXTE, markdown, plier
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 

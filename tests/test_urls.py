@@ -3,7 +3,7 @@
 import pytest
 
 from builder.slugs import slugify
-from builder.urls import Urls, check_path, normalise_base_path
+from builder.pages.urls import Urls, check_path, normalise_base_path
 
 
 @pytest.mark.parametrize("given, expected", [("", "/"), ("/", "/"), ("catalogue", "/catalogue/"), ("/catalogue", "/catalogue/"),

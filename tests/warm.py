@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder import pages, search
-from builder.geo import gazetteer
-from builder.lint import _french_words, url_keys
-from builder.proximite import town_files
-from builder.render import make_environment
-from builder.schema import fiche_schema
+from builder.pages import page as pages
+from builder.search import index as search
+from builder.reference.geo import gazetteer
+from builder.content.lint import _french_words, url_keys
+from builder.search.proximite import town_files
+from builder.pages.render import make_environment
+from builder.content.schema import fiche_schema
 
 # Lists cut by letter past two pages (not eight), the search index in parts of four fiche pages
 # (not 4,000): a small catalogue then has the shapes a national one has.

@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from ..errors import BuildError
 from ..parallel import fork_map
-from . import files
+from ..importers import files
 from .repair import Note, repair
 from .sources import ImportFileError, elements, members
 
@@ -141,7 +141,7 @@ def import_fiches(export: Path, content: Path, numeros: Iterable[str], everythin
     per element left out or marked. Raises BuildError when nothing can be imported."""
     import sys
 
-    from ..fieldtypes import NUMERO_PATTERN
+    from ..content.fieldtypes import NUMERO_PATTERN
 
     out = out or sys.stdout
     wanted = {n.strip().upper().replace(" ", "") for n in numeros}
@@ -208,8 +208,8 @@ class Run:
             (later if data.get("numero") in numbers else first).append(i)
             numbers.add(data.get("numero"))
         if len(first) >= PARALLEL_FROM:
-            from ..geo import gazetteer
-            from ..lint import _french_words
+            from ..reference.geo import gazetteer
+            from ..content.lint import _french_words
 
             gazetteer()  # loaded once, before the workers are forked: they share them
             _french_words()
@@ -261,7 +261,7 @@ def write(folder: Path, staging: files.Staging, data: dict[str, Any], fiche: Any
         text = files.HEADER.format(date=data["source_officielle"]["date_export"]) + files.emit(data)
         action, changed = "created", list(data)
     else:
-        from ..load import read_bytes
+        from ..content.load import read_bytes
 
         raw, unreadable = read_bytes(existing, str(target))
         old = files.check(raw.decode("utf-8", errors="replace"), name) if raw is not None else None
@@ -284,6 +284,6 @@ def write(folder: Path, staging: files.Staging, data: dict[str, Any], fiche: Any
 
 
 def _fiche_of(data: dict[str, Any]) -> Any:
-    from ..model import Fiche
+    from ..content.model import Fiche
 
     return Fiche.model_validate(data, context={"numero": data.get("numero")})

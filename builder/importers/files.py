@@ -25,12 +25,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..catalogue import Checked, check_document
-from ..load import _INT, _FLOAT, read_text, too_big
-from ..model import Fiche, Lieu
-from ..provenance import empreintes
-from ..validate import model_of
-from ..write import running
+from ..content.catalogue import Checked, check_document
+from ..content.load import _INT, _FLOAT, read_text, too_big
+from ..content.model import Fiche, Lieu
+from ..content.provenance import empreintes
+from ..content.validate import model_of
+from ..output.write import running
 
 # Fields the official export fills; on re-import they are replaced (or removed when the export
 # no longer has them). Everything else belongs to the school and is never touched.

@@ -17,9 +17,9 @@ import re
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from ..fieldtypes import check_url
-from ..geo import en_france
-from . import values as v
+from ..content.fieldtypes import check_url
+from ..reference.geo import en_france
+from ..importers import values as v
 
 
 def local_names(element: Element) -> Element:

@@ -25,12 +25,12 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 
 from ..errors import BuildError
-from ..model import Lieu
-from ..load import read_bytes
-from ..provenance import empreinte_lieu
-from ..validate import error_message
+from ..content.model import Lieu
+from ..content.load import read_bytes
+from ..content.provenance import empreinte_lieu
+from ..content.validate import error_message
 from ..parallel import fork_map
-from . import files
+from ..importers import files
 from .lheo import formation_places
 from .repair import Note, _short
 from .sources import ImportFileError, Member, elements
@@ -183,8 +183,8 @@ PARALLEL_FROM = 32
 def _write_batch(batch: list[tuple[str, Path, list[dict[str, Any]]]], source: str, staging: files.Staging, dry_run: bool,
                  summary: OffresSummary, out: TextIO) -> None:
     if len(batch) >= PARALLEL_FROM:
-        from ..geo import gazetteer
-        from ..lint import _french_words
+        from ..reference.geo import gazetteer
+        from ..content.lint import _french_words
 
         gazetteer()  # loaded once, before the workers are forked: they share them
         _french_words()
@@ -225,7 +225,7 @@ class Written:
 def write_places(numero: str, file: Path, places: list[dict[str, Any]], source: str, staging: files.Staging,
                  dry_run: bool) -> Written:
     """A fiche's file with this source's places replaced by `places`; checked, then staged."""
-    from ..load import read_text
+    from ..content.load import read_text
 
     raw, unreadable = read_bytes(file, f"content/fiches/{file.name}")
     document = read_text(raw, "x")[0] if raw is not None else None

@@ -18,11 +18,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import describe, field_path
-from ..fieldtypes import NUMERO_PATTERN
-from ..load import Loc
-from ..model import Fiche
-from ..rules import check_fiche
-from ..validate import error_message, model_of
+from ..content.fieldtypes import NUMERO_PATTERN
+from ..content.load import Loc
+from ..content.model import Fiche
+from ..content.rules import check_fiche
+from ..content.validate import error_message, model_of
 
 MARQUE_BLOC = "Intitulé non renseigné dans l'export officiel"
 MARQUE_PARTENAIRE = "Organisme dont l'export officiel ne donne pas le nom"

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import values as v
+from ..importers import values as v
 from .sources import ImportFileError, damaged
 
 TABLE = re.compile(r"export_fiches_CSV_(.+?)_\d{4}_\d{2}_\d{2}\.csv$", re.IGNORECASE)

@@ -10,7 +10,7 @@ import re
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from . import values as v
+from ..importers import values as v
 
 ROUTES = ("FI", "CA", "FC", "CQ", "CL", "VAE")
 TEXTS = ("objectifs_contexte", "activites_visees", "capacites_attestees", "secteurs_activite",

@@ -1,0 +1,127 @@
+"""What one build keeps for the next: each fiche file already read and checked, keyed by its
+contents, so that an unchanged fiche is neither parsed nor validated again.
+
+Two levels: in memory for a long-lived process (`catalogue serve`), and on disk
+(`.catalogue-cache/` beside `content/`) for the next `catalogue build`. Entries are keyed by
+the file's path and the hash of its bytes, never by its time stamp, and the disk file is
+stamped with the version of the builder (its code and data): a new version starts afresh.
+A cache that cannot be read or written is ignored: it only ever saves time.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+from typing import Any
+
+from ..files import builder_version, digest, write_atomically
+
+FOLDER_NAME = ".catalogue-cache"
+
+
+Stat = tuple[int, int, int, int]  # modification and change times, size, inode
+_HASHES: dict[str, tuple[Stat, str]] = {}  # path -> (its stat, hash of its bytes)
+
+
+def file_hash(file: Path) -> str | None:
+    """The hash of a file's bytes, read again only when its size, times or inode changed since
+    this process last read it (the changes `catalogue serve` watches for). None if unreadable."""
+    path = os.path.abspath(file)
+    try:
+        stat = os.stat(path)
+        key = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+        known = _HASHES.get(path)
+        if known is not None and known[0] == key:
+            return known[1]
+        sha = digest(file.read_bytes())
+    except OSError:
+        return None
+    _HASHES[path] = (key, sha)
+    return sha
+
+
+def known_hashes(paths: list[str]) -> dict[str, tuple[Stat, str]]:
+    """What this process knows of these files (stat and hash), for the next process."""
+    absolute = (os.path.abspath(path) for path in paths)
+    return {path: _HASHES[path] for path in absolute if path in _HASHES}
+
+
+def trust_hashes(known: dict[str, tuple[Stat, str]]) -> None:
+    """Take hashes recorded by an earlier build: a file whose stat (size, inode, modification
+    and change times) is still the recorded one is not read again."""
+    for path, entry in known.items():
+        _HASHES.setdefault(path, entry)
+
+
+_MEMORY: dict[str, dict[str, Any]] = {}  # per cache folder: the checked files this process holds
+
+
+class ContentCache:
+    """Checked fiches by (path as shown, hash of the bytes): one pickle file per entry in
+    `<folder>/fiches-<builder version>/`, and the unpickled values in memory."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder / f"fiches-{builder_version()[:16]}" if folder else None
+        self.memory: dict[str, Any] = _MEMORY.setdefault(str(folder.resolve()), {}) if folder else {}
+        self.seen: dict[str, str] = {}  # path as shown -> entry name, for this read
+        self.hits = 0
+        self._made = False  # the folder exists
+
+    @staticmethod
+    def _name(shown_as: str, sha: str) -> str:
+        return digest(f"{shown_as}\0{sha}".encode())
+
+    def get(self, shown_as: str, sha: str) -> Any | None:
+        name = self._name(shown_as, sha)
+        value = self.memory.get(name)
+        if value is None and self.folder is not None:
+            try:
+                value = pickle.loads((self.folder / name).read_bytes())
+            except Exception:  # noqa: BLE001 - missing or damaged: a miss, never a failure
+                return None
+        if value is None:
+            return None
+        self.memory[name] = value
+        self.seen[shown_as] = name
+        self.hits += 1
+        return value
+
+    def put_pickled(self, shown_as: str, sha: str, pickled: bytes) -> Any:
+        """Keep a file's pickled result (written at once, not held); return it unpickled."""
+        name = self._name(shown_as, sha)
+        value = pickle.loads(pickled)
+        self.memory[name] = value
+        self.seen[shown_as] = name
+        if self.folder is not None:
+            try:
+                if not self._made:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                    self._made = True
+                write_atomically(self.folder / name, pickled)
+            except OSError:
+                pass
+        return value
+
+    def forget(self, shown_as: str, sha: str) -> None:
+        """Drop an entry from memory (its value is about to be changed in place)."""
+        self.memory.pop(self._name(shown_as, sha), None)
+
+    def save(self) -> None:
+        """Keep the files of this read, and only those, for the next one."""
+        keep = set(self.seen.values())
+        for name in [n for n in self.memory if n not in keep]:
+            del self.memory[name]
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for entry in os.scandir(self.folder):
+                if entry.name not in keep:
+                    os.unlink(entry.path)
+            for other in self.folder.parent.glob("fiches-*"):  # entries of other builder versions
+                if other != self.folder:
+                    shutil.rmtree(other, ignore_errors=True)
+        except OSError:
+            pass

@@ -1,0 +1,215 @@
+"""Read every fiche, validate it, check the catalogue as a whole, and gather it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import Problem, display_path, field_path
+from .fieldtypes import NUMERO_PATTERN
+from ..reference.geo import gazetteer
+from .lint import lint
+from ..parallel import fork_map
+from ..files import digest
+from .cache import ContentCache, file_hash
+from .load import Document, read_bytes, read_text
+from .places import Place, forget_places, places
+from .model import Bloc, Fiche
+from .provenance import mark_official
+from .rules import check_fiche
+from ..slugs import normalise, sort_key
+from .taxonomy import Taxonomy, Term, build_taxonomies
+from .validate import validate
+
+
+@dataclass
+class Catalogue:
+    fiches: list[Fiche]  # sorted by title, then number
+    taxonomies: dict[str, Taxonomy]
+    today: dt.date
+    digests: dict[str, str] = field(default_factory=dict)  # numero -> hash of its file: what a page built from it depends on
+    by_numero: dict[str, Fiche] = field(init=False)
+    _successeurs: dict[str, list[Fiche]] = field(init=False)
+    _terms: dict[tuple[str, str], Term] | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.by_numero = {f.numero: f for f in self.fiches}
+        self._successeurs = {}
+        for fiche in self.fiches:
+            for ancienne in fiche.anciennes_certifications:
+                self._successeurs.setdefault(ancienne.numero, []).append(fiche)
+
+    def est_active(self, fiche: Fiche) -> bool:
+        """Active unless marked inactive or past the end of its registration (on the build date)."""
+        if fiche.actif is False:
+            return False
+        return fiche.date_fin_enregistrement is None or fiche.date_fin_enregistrement >= self.today
+
+    def term_index(self) -> dict[tuple[str, str], Term]:
+        """Every taxonomy term by (taxonomy name, slug)."""
+        if self._terms is None:
+            self._terms = {(t.name, term.slug): term for t in self.taxonomies.values() for term in t.terms}
+        return self._terms
+
+    def fiche(self, numero: str) -> Fiche | None:
+        return self.by_numero.get(numero)
+
+    @staticmethod
+    def blocs(fiche: Fiche) -> list[Bloc]:
+        """A fiche's blocs in code order (the official export lists them in any order)."""
+        return sorted(fiche.blocs, key=lambda b: b.code)
+
+    @staticmethod
+    def jurys_communs(fiche: Fiche) -> list[tuple[str, list[str]]]:
+        """Jury compositions written alike for several access routes (the official export
+        repeats one text for all six, often): each once, with its routes, in route order."""
+        routes: dict[str, list[str]] = {}
+        for code, voie in fiche.voies_acces:
+            if voie.composition_jury:
+                routes.setdefault(voie.composition_jury, []).append(code)
+        return [(text, codes) for text, codes in routes.items() if len(codes) > 1]
+
+    @staticmethod
+    def lieux_sur_place(fiche: Fiche) -> list[tuple[str | None, list[Place]]]:
+        """Places with an address, located, grouped by the certifier that declared them
+        (undeclared last)."""
+        names = {normalise(c.nom): c.nom for c in fiche.certificateurs}  # as the fiche spells them
+        groups: dict[str | None, tuple[str | None, list[Place]]] = {}
+        for place in places(fiche)[0]:
+            lieu = place.lieu
+            if not lieu.a_distance:
+                key = normalise(lieu.declare_par) if lieu.declare_par else None
+                groups.setdefault(key, (names.get(key or "", lieu.declare_par), []))[1].append(place)
+        return [groups[key] for key in sorted(groups, key=lambda k: (k is None, k or ""))]
+
+    def successeurs(self, fiche: Fiche) -> list[Fiche]:
+        """Fiches of the catalogue that name this one as their predecessor."""
+        return self._successeurs.get(fiche.numero, [])
+
+
+def fiche_order(fiche: Fiche) -> tuple[str, str, int]:
+    prefix = "RS" if fiche.est_rs else "RNCP"
+    return (sort_key(fiche.intitule), prefix, int(fiche.numero_court))
+
+
+def numero_order(fiche: Fiche) -> tuple[bool, int]:
+    """By number, as numbers: RNCP9 before RNCP10, RS fiches after the RNCP ones."""
+    return (fiche.est_rs, int(fiche.numero_court))
+
+
+def fiche_files(content: Path) -> list[Path]:
+    folder = content / "fiches"
+    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+
+
+def read_catalogue(
+    content: Path, root: Path, today: dt.date, cache: ContentCache | None = None
+) -> tuple[Catalogue | None, list[Problem]]:
+    """Every error of every file, then the catalogue if there was none. With a cache, a file
+    whose bytes were already checked is not parsed or validated again."""
+    files = fiche_files(content)
+    if not files:
+        folder = content / "fiches"
+        return None, [Problem(display_path(folder, root), 0, 0, "", "no fiche found; add files named like rncp26224.yaml")]
+    cache = cache or ContentCache(None)
+    checked = check_files(files, [display_path(file, root) for file in files], cache)
+    cache.save()
+    problems = [p for c, _ in checked for p in c.problems] + _duplicates([c.numero for c, _ in checked if c.numero])
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    ordered = sorted((c.fiche for c, _ in checked if c.fiche), key=fiche_order)
+    forget_places(ordered)
+    digests = {c.fiche.numero: sha for c, sha in checked if c.fiche}
+    return Catalogue(ordered, build_taxonomies(ordered), today, digests), problems
+
+
+CHECK_IN_PARALLEL_FROM = 200  # files to check; fewer are checked in this process
+
+
+def check_files(files: list[Path], shown: list[str], cache: ContentCache) -> list[tuple[Checked, str]]:
+    """Each file checked, or taken from the cache if its bytes were already checked. Files to
+    check are spread over the processor's cores when there are many."""
+    results: list[tuple[Checked, str] | None] = [None] * len(files)
+    todo: list[tuple[int, bytes, str]] = []
+    for i, (file, shown_as) in enumerate(zip(files, shown)):
+        sha = file_hash(file)
+        known = cache.get(shown_as, sha) if sha else None
+        if known is not None:  # already checked: the file need not even be read again
+            results[i] = (known, sha)
+            continue
+        raw, unreadable = read_bytes(file, shown_as)
+        if raw is None:
+            results[i] = (Checked(None, unreadable), "")
+        else:
+            todo.append((i, raw, digest(raw)))
+
+    def task(j: int) -> bytes:  # pickled: what a worker sends back is what the cache keeps
+        i, raw, _ = todo[j]
+        return pickle.dumps(check_document(*read_text(raw, shown[i]), files[i].name), protocol=pickle.HIGHEST_PROTOCOL)
+
+    if len(todo) >= CHECK_IN_PARALLEL_FROM:
+        gazetteer()  # loaded once, before the workers are forked: they share it
+    for done in fork_map(task, len(todo), chunk=16, minimum=CHECK_IN_PARALLEL_FROM):
+        for j, pickled in done:
+            i, _, sha = todo[j]
+            results[i] = (cache.put_pickled(shown[i], sha, pickled), sha)
+    return results  # type: ignore[return-value]
+
+
+@dataclass
+class Checked:
+    """One file, checked alone: its fiche if valid, its problems, and its number if readable."""
+
+    fiche: Fiche | None
+    problems: list[Problem]
+    # (not named after its number, number, where it is written): for the duplicate check
+    numero: tuple[bool, str, Problem] | None = None
+
+
+def check_document(document: Document, unreadable: list[Problem], file_name: str) -> Checked:
+    """Validate one read document and apply the rules that need only this file."""
+    if not isinstance(document.data, dict):
+        return Checked(None, unreadable)
+    problems = list(unreadable)
+    numero = document.data.get("numero")
+    numero = numero if isinstance(numero, str) and re.fullmatch(NUMERO_PATTERN, numero) else None
+    numbered = None
+    if numero:
+        numbered = (file_name != f"{numero.lower()}.yaml", numero, _at(document, ("numero",), ""))
+        problems += _file_name(document, file_name, numero)
+    fiche, found = validate(document, Fiche, {"numero": numero})
+    said = {p.field for p in unreadable if p.field}
+    problems += [p for p in found if p.field not in said]  # a value the reader refused is reported once
+    if fiche is not None:
+        problems += [_at(document, loc, message, severity) for loc, message, severity in check_fiche(fiche)]
+        problems += lint(document)
+        problems = mark_official(fiche, problems)
+    return Checked(fiche, problems, numbered)
+
+
+def _at(document: Document, loc: tuple, message: str, severity: str = "error") -> Problem:
+    line, column = document.position(loc)
+    return Problem(document.path, line, column, field_path(loc), message, severity)  # type: ignore[arg-type]
+
+
+def _file_name(document: Document, file_name: str, numero: str) -> list[Problem]:
+    expected = f"{numero.lower()}.yaml"
+    if file_name == expected:
+        return []
+    return [_at(document, ("numero",), f"the file name should match the number: rename {file_name} to {expected}, or correct `numero`")]
+
+
+def _duplicates(numbered: list[tuple[bool, str, Problem]]) -> list[Problem]:
+    """`numbered`: each file's number, with a problem located on it and no message yet.
+    Files named after their number come first, so that the copy is the one reported."""
+    first: dict[str, str] = {}
+    problems = []
+    for _, numero, place in sorted(numbered, key=lambda entry: entry[0]):
+        if numero in first:
+            message = f"{numero} is already the number of {first[numero]}; each fiche has its own number"
+            problems.append(replace(place, message=message))
+        first.setdefault(numero, place.path)
+    return problems
