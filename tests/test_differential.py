@@ -49,7 +49,7 @@ from builder.output.write import MARKER
 from .conftest import ROOT, TODAY
 from .warm import small_thresholds
 
-EXAMPLES = max(4, int(os.environ.get("FUZZ_EXAMPLES", "300")) // 12)  # 25 sequences here, 166 in CI
+EXAMPLES = max(4, int(os.environ.get("FUZZ_EXAMPLES", "300")) // 12)  # 25 sequences here, 166 in CI, half from each start
 STEPS = 12
 
 # Values drawn by the edits. Titles start with letters, accents, signs and digits, so that lists
@@ -187,9 +187,9 @@ class Rebuilds(RuleBasedStateMachine):
             if file.name not in wanted:
                 file.unlink()
         for numero, data in self.fiches.items():
-            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
             if numero == self.broken:
-                text = text.replace(f"niveau: {data.get('niveau')}\n", "niveau: douze\n", 1) if "niveau:" in text else text + "niveau: douze\n"
+                data = {**data, "niveau": "douze"}  # whatever level it had, none included
+            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
             file = folder / f"{numero.lower()}.yaml"
             if not file.exists() or file.read_text(encoding="utf-8") != text:
                 file.write_text(text, encoding="utf-8")
@@ -468,6 +468,20 @@ class Rebuilds(RuleBasedStateMachine):
         self.broken = None
 
 
-Rebuilds.TestCase.settings = settings(max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
-                                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+class RebuildsOfANationalShape(Rebuilds):
+    """The same edits, from a catalogue shaped like a national one: lists cut by letter, the
+    index in several parts, inactive fiches as summaries (run apart, on the other core)."""
+
+    @initialize()
+    def start(self) -> None:
+        super().start()
+        self.add_many_fiches("Zèbre et okapi")
+        self.site["fiches_inactives"] = "resumees"
+
+
+SETTINGS = settings(max_examples=EXAMPLES // 2, stateful_step_count=STEPS, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+Rebuilds.TestCase.settings = SETTINGS
+RebuildsOfANationalShape.TestCase.settings = SETTINGS
 test_rebuilds_equal_a_clean_build = Rebuilds.TestCase
+test_rebuilds_of_a_national_shape_equal_a_clean_build = RebuildsOfANationalShape.TestCase
