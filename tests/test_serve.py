@@ -42,3 +42,45 @@ def test_edit_break_and_fix_a_fiche_while_the_page_is_open(tmp_path, browser):
         finally:
             page.close()
             server.terminate()
+
+
+def _watched(watcher, folder, tmp_path) -> tuple[int, int]:
+    """How many rebuilds a watcher asks for: after a fiche is written, then after an editor's
+    hidden and backup files are."""
+    import threading
+    import time
+
+    calls: list[float] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher, args=(lambda: [folder], lambda: calls.append(time.monotonic()), stop, 0.05),
+                              daemon=True)
+    thread.start()
+    time.sleep(0.5)
+    (folder / "rncp1.yaml").write_text("numero: RNCP1\n", encoding="utf-8")
+    deadline = time.monotonic() + 10
+    while not calls and time.monotonic() < deadline:
+        time.sleep(0.02)
+    after_fiche = len(calls)
+    (folder / ".rncp1.yaml.swp").write_text("x", encoding="utf-8")
+    (folder / "rncp1.yaml~").write_text("x", encoding="utf-8")
+    time.sleep(0.6)
+    stop.set()
+    thread.join(5)
+    assert not thread.is_alive(), "the watcher did not stop"
+    return after_fiche, len(calls)
+
+
+def test_the_watcher_is_told_of_changes_and_looks_where_it_cannot_be_told(tmp_path, monkeypatch):
+    import watchfiles
+
+    from builder.serve import server
+
+    for name, way in (("watchfiles", server.watch), ("polling", server.poll)):
+        folder = tmp_path / name
+        folder.mkdir()
+        assert _watched(way, folder, tmp_path) == (1, 1), name
+    # where the system cannot watch (no inotify, too many watches), the watcher looks instead
+    monkeypatch.setattr(watchfiles, "watch", lambda *a, **k: (_ for _ in ()).throw(OSError("inotify watch limit reached")))
+    folder = tmp_path / "fallback"
+    folder.mkdir()
+    assert _watched(server.watch, folder, tmp_path) == (1, 1)

@@ -127,20 +127,49 @@ def make_server(directory: Path, base_path: str, port: int = 0, quiet: bool = Fa
     return server
 
 
+def _ignored(name: str) -> bool:
+    """Files an editor writes beside the real ones: hidden, lock and backup files."""
+    return name.startswith((".", "#")) or name.endswith("~")
+
+
+def watch(folders: Callable[[], list[Path]], rebuild: Callable[[], None], stop: threading.Event, every: float = 0.3) -> None:
+    """Call `rebuild` whenever a file under `folders()` changes, until `stop` is set: told by the
+    system (watchfiles: inotify on Linux, nothing spent while nothing changes), or, where it
+    cannot be (no watchfiles, no inotify, too many watches), by looking every `every` seconds."""
+    try:
+        import watchfiles
+    except ImportError:  # pragma: no cover - a dependency; the fallback is tested on its own
+        return poll(folders, rebuild, stop, every)
+    while not stop.is_set():
+        watched = [folder for folder in folders() if folder.is_dir()]
+        try:
+            for _ in watchfiles.watch(*watched, stop_event=stop, debounce=100, rust_timeout=1000,
+                                      watch_filter=lambda change, path: not _ignored(Path(path).name)):
+                rebuild()
+                if [folder for folder in folders() if folder.is_dir()] != watched:
+                    break  # the settings now name other folders (a school's templates): watch those
+            else:
+                return  # stopped
+        except (OSError, RuntimeError):  # the system cannot watch these folders: look at them instead
+            return poll(folders, rebuild, stop, every)
+    return None
+
+
 def snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
     """Modification time and size of every file under `folders` (what a rebuild depends on)."""
     files: dict[str, tuple[int, int]] = {}
     for folder in folders:
         if folder.is_dir():
             for file in folder.rglob("*"):
-                if file.is_file() and not file.name.startswith((".", "#")) and not file.name.endswith("~"):
+                if file.is_file() and not _ignored(file.name):
                     stat = file.stat()
                     files[str(file)] = (stat.st_mtime_ns, stat.st_size)
     return files
 
 
-def watch(folders: Callable[[], list[Path]], rebuild: Callable[[], None], stop: threading.Event, every: float = 0.3) -> None:
-    """Call `rebuild` whenever a file under `folders()` changes, until `stop` is set."""
+def poll(folders: Callable[[], list[Path]], rebuild: Callable[[], None], stop: threading.Event, every: float = 0.3) -> None:
+    """Call `rebuild` whenever a file under `folders()` changes, until `stop` is set, looking
+    at every file every `every` seconds."""
     seen = snapshot(folders())
     while not stop.wait(every):
         now = snapshot(folders())
