@@ -22,7 +22,6 @@ from .output.publish import Publication, StaleSite
 from .pages.dependencies import Digests
 from .pages.render import environment, make
 from .pages.urls import Urls
-from .places.lieux import forget as forget_lieux
 from .progress import Progress
 from .report import Report, Steps
 from .search import proximite
@@ -35,8 +34,6 @@ def check(config: Config, cache: ContentCache | None = None) -> tuple[Site, Cata
     """Read and validate everything; raise ContentError with every problem found."""
     site, site_problems = read_site(config.content, config.root)
     catalogue, problems = read_catalogue(config.content, config.root, config.today, cache)
-    if catalogue is not None:
-        forget_lieux(catalogue.fiches)  # the places grouped for fiches no longer read (a long-lived process)
     problems = site_problems + problems
     _raise_if_failing(config, problems)
     if site is None or catalogue is None:
@@ -90,7 +87,8 @@ def _build(config: Config, inputs: str, key: str, files: dict[str, str], publica
            progress: Progress, index_later: bool, session: Session) -> Report:
     """The whole way: every fiche (from the cache when unchanged), the whole plan. `key` and
     `files` are as `read_inputs` found them."""
-    cache = ContentCache(config.cache_folder)
+    # where the full fiches wait for their pages (in a folder of this build's own with --no-cache)
+    cache = ContentCache(config.cache_folder) if config.cache_folder else ContentCache(publication.scratch(), remember=False)
     site, catalogue, problems = check(config, cache)
     steps.done("load and validate")
     urls = make_urls(config, site)

@@ -97,7 +97,7 @@ def test_accepted_input_reads_as_the_editor_meant(case, tmp_path, capsys):
     catalogue, _ = read_catalogue(project / "content", project, dt.date.fromisoformat(TODAY))
     assert catalogue is not None
     for numero, values in json.loads((case / "values.json").read_text(encoding="utf-8")).items():
-        dump = catalogue.fiche(numero).model_dump(mode="json")
+        dump = catalogue.complete(numero).model_dump(mode="json")  # the whole fiche, as its page reads it
         assert {path: value_at(dump, path) for path in values} == values
 
 

@@ -55,30 +55,37 @@ def trust_hashes(known: dict[str, tuple[Stat, str]]) -> None:
         _HASHES.setdefault(path, entry)
 
 
-_MEMORY: dict[str, dict[str, Any]] = {}  # per cache folder: the checked files this process holds
+_MEMORY: dict[str, dict[str, Any]] = {}  # per cache folder: the checked files this process holds (light)
+LIGHT = ".l"  # suffix of an entry's light file
 
 
 class ContentCache:
-    """Checked fiches by (path as shown, hash of the bytes): one pickle file per entry in
-    `<folder>/fiches-<builder version>/`, and the unpickled values in memory."""
+    """Checked files by (path as shown, hash of the bytes), in `<folder>/fiches-<builder version>/`:
+    for each, its check with the full fiche (`<entry>`), and with the light fiche
+    (`<entry>.l`, see legere.py), which is what a build reads; the full one is read only by
+    the process that makes the fiche's own pages (`full`). In memory, this process keeps the
+    light ones. Without a folder, the full fiches stay in memory."""
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, remember: bool = True):
+        """`remember`: keep the light checks in memory for the next read by this process."""
         self.folder = folder / f"fiches-{builder_version()[:16]}" if folder else None
-        self.memory: dict[str, Any] = _MEMORY.setdefault(str(folder.resolve()), {}) if folder else {}
+        self.memory: dict[str, Any] = _MEMORY.setdefault(str(folder.resolve()), {}) if folder and remember else {}
+        self.fulls: dict[str, bytes] = {}  # without a folder: entry -> its pickled full check
         self.seen: dict[str, str] = {}  # path as shown -> entry name, for this read
         self.hits = 0
         self._made = False  # the folder exists
 
     @staticmethod
-    def _name(shown_as: str, sha: str) -> str:
+    def name(shown_as: str, sha: str) -> str:
         return digest(f"{shown_as}\0{sha}".encode())
 
     def get(self, shown_as: str, sha: str) -> Any | None:
-        name = self._name(shown_as, sha)
+        """The light check of a file's bytes, if they were checked before."""
+        name = self.name(shown_as, sha)
         value = self.memory.get(name)
         if value is None and self.folder is not None:
             try:
-                value = pickle.loads((self.folder / name).read_bytes())
+                value = pickle.loads((self.folder / (name + LIGHT)).read_bytes())
             except Exception:  # noqa: BLE001 - missing or damaged: a miss, never a failure
                 return None
         if value is None:
@@ -88,25 +95,44 @@ class ContentCache:
         self.hits += 1
         return value
 
-    def put_pickled(self, shown_as: str, sha: str, pickled: bytes) -> Any:
-        """Keep a file's pickled result (written at once, not held); return it unpickled."""
-        name = self._name(shown_as, sha)
-        value = pickle.loads(pickled)
+    def write(self, name: str, full: bytes, light: bytes) -> bool:
+        """Write an entry's two files (in a worker, or here); False if they cannot be written."""
+        if self.folder is None:
+            return False
+        try:
+            if not self._made:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._made = True
+            write_atomically(self.folder / name, full)
+            write_atomically(self.folder / (name + LIGHT), light)
+            return True
+        except OSError:
+            return False
+
+    def put(self, shown_as: str, sha: str, light: bytes, full: bytes | None) -> Any:
+        """Keep a file's check: its light pickle, and its full one when it was not written
+        (no folder, or the worker could not write it). Returns the light check."""
+        name = self.name(shown_as, sha)
+        value = pickle.loads(light)
         self.memory[name] = value
         self.seen[shown_as] = name
-        if self.folder is not None:
-            try:
-                if not self._made:
-                    self.folder.mkdir(parents=True, exist_ok=True)
-                    self._made = True
-                write_atomically(self.folder / name, pickled)
-            except OSError:
-                pass
+        if full is not None and not self.write(name, full, light):
+            self.fulls[name] = full
         return value
+
+    def full(self, name: str) -> Any | None:
+        """The full check of an entry (its fiche whole), read again (None if it is gone)."""
+        pickled = self.fulls.get(name)
+        if pickled is None and self.folder is not None:
+            try:
+                pickled = (self.folder / name).read_bytes()
+            except OSError:
+                return None
+        return pickle.loads(pickled) if pickled is not None else None
 
     def forget(self, shown_as: str, sha: str) -> None:
         """Drop an entry from memory (its value is about to be changed in place)."""
-        self.memory.pop(self._name(shown_as, sha), None)
+        self.memory.pop(self.name(shown_as, sha), None)
 
     def save(self) -> None:
         """Keep the files of this read, and only those, for the next one."""
@@ -118,7 +144,7 @@ class ContentCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for entry in os.scandir(self.folder):
-                if entry.name not in keep:
+                if entry.name.removesuffix(LIGHT) not in keep:
                     os.unlink(entry.path)
             for other in self.folder.parent.glob("fiches-*"):  # entries of other builder versions
                 if other != self.folder:

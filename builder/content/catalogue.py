@@ -15,8 +15,10 @@ from .lint import lint
 from ..parallel import fork_map
 from ..files import digest
 from .cache import ContentCache, file_hash
+from .legere import allegee, partager
 from .load import Document, read_bytes, read_text
-from .places import Place, forget_places, places
+from . import memo
+from .places import Place, places
 from .model import Bloc, Fiche
 from .provenance import mark_official
 from .rules import check_fiche
@@ -25,12 +27,17 @@ from .taxonomy import Taxonomy, Term, build_taxonomies
 from .validate import validate
 
 
+_LAST: list = []  # (number, entry) and the full fiche last asked of `Catalogue.complete`
+
+
 @dataclass
 class Catalogue:
     fiches: list[Fiche]  # sorted by title, then number
     taxonomies: dict[str, Taxonomy]
     today: dt.date
     digests: dict[str, str] = field(default_factory=dict)  # numero -> hash of its file: what a page built from it depends on
+    entries: dict[str, str] = field(default_factory=dict)  # numero -> its entry in the cache (its full fiche)
+    source: ContentCache | None = None  # where the full fiches are
     by_numero: dict[str, Fiche] = field(init=False)
     _successeurs: dict[str, list[Fiche]] = field(init=False)
     _terms: dict[tuple[str, str], Term] | None = field(init=False, default=None)
@@ -47,6 +54,20 @@ class Catalogue:
         if fiche.actif is False:
             return False
         return fiche.date_fin_enregistrement is None or fiche.date_fin_enregistrement >= self.today
+
+    def complete(self, numero: str) -> Fiche:
+        """A fiche whole (the catalogue holds light fiches, see legere.py), read again from the
+        cache: the process that makes its pages asks for it, then lets it go. The last one asked
+        is kept, for its next page."""
+        if _LAST and _LAST[0] == (numero, self.entries.get(numero)):
+            return _LAST[1]
+        checked = self.source.full(self.entries[numero]) if self.source is not None and numero in self.entries else None
+        if checked is None or checked.fiche is None:
+            raise KeyError(f"{numero}: the fiche's check is no longer in the cache")
+        if _LAST:
+            memo.forget(_LAST[1])
+        _LAST[:] = [(numero, self.entries.get(numero)), checked.fiche]
+        return checked.fiche
 
     def term_index(self) -> dict[tuple[str, str], Term]:
         """Every taxonomy term by (taxonomy name, slug)."""
@@ -121,17 +142,22 @@ def read_catalogue(
     if any(p.severity == "error" for p in problems):
         return None, problems
     ordered = sorted((c.fiche for c, _ in checked if c.fiche), key=fiche_order)
-    forget_places(ordered)
+    partager(ordered)
+    memo.forget_all_but(ordered)
     digests = {c.fiche.numero: sha for c, sha in checked if c.fiche}
-    return Catalogue(ordered, build_taxonomies(ordered), today, digests), problems
+    shown = {file: display_path(file, root) for file in files}
+    entries = {c.fiche.numero: cache.name(shown[file], sha) for file, (c, sha) in zip(files, checked) if c.fiche}
+    return Catalogue(ordered, build_taxonomies(ordered), today, digests, entries, cache), problems
 
 
 CHECK_IN_PARALLEL_FROM = 200  # files to check; fewer are checked in this process
 
 
 def check_files(files: list[Path], shown: list[str], cache: ContentCache) -> list[tuple[Checked, str]]:
-    """Each file checked, or taken from the cache if its bytes were already checked. Files to
-    check are spread over the processor's cores when there are many."""
+    """Each file checked, or taken from the cache if its bytes were already checked; the check
+    holds the light fiche (see legere.py), the cache the full one too. Files to check are
+    spread over the processor's cores when there are many: each worker writes what it checked
+    into the cache, and sends back the light check only."""
     results: list[tuple[Checked, str] | None] = [None] * len(files)
     todo: list[tuple[int, bytes, str]] = []
     for i, (file, shown_as) in enumerate(zip(files, shown)):
@@ -146,16 +172,20 @@ def check_files(files: list[Path], shown: list[str], cache: ContentCache) -> lis
         else:
             todo.append((i, raw, digest(raw)))
 
-    def task(j: int) -> bytes:  # pickled: what a worker sends back is what the cache keeps
-        i, raw, _ = todo[j]
-        return pickle.dumps(check_document(*read_text(raw, shown[i]), files[i].name), protocol=pickle.HIGHEST_PROTOCOL)
+    def task(j: int) -> tuple[bytes, bytes | None]:  # pickled: the light check, and the full one if not written
+        i, raw, sha = todo[j]
+        checked = check_document(*read_text(raw, shown[i]), files[i].name)
+        full = pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL)
+        light = pickle.dumps(replace(checked, fiche=allegee(checked.fiche)) if checked.fiche else checked,
+                             protocol=pickle.HIGHEST_PROTOCOL)
+        return (light, None) if cache.write(cache.name(shown[i], sha), full, light) else (light, full)
 
     if len(todo) >= CHECK_IN_PARALLEL_FROM:
         gazetteer()  # loaded once, before the workers are forked: they share it
     for done in fork_map(task, len(todo), chunk=16, minimum=CHECK_IN_PARALLEL_FROM):
-        for j, pickled in done:
+        for j, (light, full) in done:
             i, _, sha = todo[j]
-            results[i] = (cache.put_pickled(shown[i], sha, pickled), sha)
+            results[i] = (cache.put(shown[i], sha, light, full), sha)
     return results  # type: ignore[return-value]
 
 

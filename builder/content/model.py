@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .fieldtypes import (
     Booleen,
@@ -245,9 +245,22 @@ class Fiche(Strict):
     referentiel_url: Url | None = Field(None, description="Adresse du référentiel téléchargeable sur le site de France compétences, si elle est connue.")
     source_officielle: SourceOfficielle | None = Field(None, description="Origine des champs officiels d'une fiche importée (écrit par catalogue import).")
 
+    # A light fiche (see catalogue.allegee) says what its full fiche dropped: the number of its
+    # bodies and a digest of them. None on a full fiche.
+    _organismes: tuple[int, str] | None = PrivateAttr(None)
+
     @property
     def slug(self) -> str:
         return self.numero.lower()
+
+    @property
+    def legere(self) -> bool:
+        """Whether it is a light fiche (its long texts, bodies and legal texts left out)."""
+        return self._organismes is not None
+
+    @property
+    def nombre_partenaires(self) -> int:
+        return self._organismes[0] if self._organismes is not None else len(self.partenaires)
 
     @property
     def est_rs(self) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..reference.geo import Localisation, localiser
 from ..reference.nomenclature import Departement, departement_of, departements
+from .memo import once
 from .model import Fiche, Lieu, Partenaire
 
 
@@ -25,49 +26,24 @@ class Place:
         return self.localisation.position
 
 
-_PLACES: dict[int, tuple[Fiche, tuple[list[Place], list[Place]]]] = {}  # id(fiche) -> (fiche, its places)
-
-
 def places(fiche: Fiche) -> tuple[list[Place], list[Place]]:
     """Preparation and certification places of a fiche, located (once per fiche object:
     the catalogue, its pages and its maps all ask)."""
-    known = _PLACES.get(id(fiche))
-    if known is not None and known[0] is fiche:
-        return known[1]
-    found = _places(fiche)
-    _PLACES[id(fiche)] = (fiche, found)
-    return found
-
-
-_PAR_DEPARTEMENT: dict[int, tuple[Fiche, dict[str, list[Place]]]] = {}  # id(fiche) -> (fiche, places by département)
+    return once(fiche, "places", _places)
 
 
 def par_departement(fiche: Fiche) -> dict[str, list[Place]]:
     """A fiche's located preparation places on site, by département code (once per fiche
     object: each of its région and département pages takes its own in one look-up)."""
-    known = _PAR_DEPARTEMENT.get(id(fiche))
-    if known is not None and known[0] is fiche:
-        return known[1]
+    return once(fiche, "par departement", _par_departement)
+
+
+def _par_departement(fiche: Fiche) -> dict[str, list[Place]]:
     found: dict[str, list[Place]] = {}
     for place in places(fiche)[0]:
         if place.position and not place.lieu.a_distance and (where := departement(place)):
             found.setdefault(where.code, []).append(place)
-    _PAR_DEPARTEMENT[id(fiche)] = (fiche, found)
     return found
-
-
-def forget_fiche_places(fiche: Fiche) -> None:
-    """Drop the places computed for a fiche (its content is about to change in place)."""
-    _PLACES.pop(id(fiche), None)
-    _PAR_DEPARTEMENT.pop(id(fiche), None)
-
-
-def forget_places(keep: Iterable[Fiche]) -> None:
-    """Drop the places of fiches no longer read (a long-lived process reads many versions)."""
-    kept = {id(f) for f in keep}
-    for cache in (_PLACES, _PAR_DEPARTEMENT):
-        for key in [k for k in cache if k not in kept]:
-            del cache[key]
 
 
 def _places(fiche: Fiche) -> tuple[list[Place], list[Place]]:

@@ -82,7 +82,7 @@ def ligne(fiche: Fiche, catalogue: Catalogue, urls: Urls, with_json: bool) -> li
         "rome": joined(r.code for r in fiche.rome),
         "blocs": joined(b.code for b in catalogue.blocs(fiche)),
         "voies_acces": joined(code for code, voie in fiche.voies_acces if voie.actif),
-        "organismes_habilites": str(len(fiche.partenaires)),
+        "organismes_habilites": str(fiche.nombre_partenaires),
         "lieux_preparation": str(len(places.sur_place)),
         "departements": joined(departements),
         "a_distance": "oui" if places.a_distance else "non",

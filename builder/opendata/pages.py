@@ -21,7 +21,7 @@ from .flux import empreinte, entrees, mise_a_jour
 def fiche_pages(catalogue: Catalogue, urls: Urls, site: Site, fiche: Fiche) -> list[Page]:
     if not site.donnees_ouvertes.fiches_json:
         return []
-    return [Page(urls.fiche_json(fiche), [], in_sitemap=False, deps=[("fiche", fiche.numero)], produce=partial(fiche_json, fiche))]
+    return [Page(urls.fiche_json(fiche), [], in_sitemap=False, deps=[("fiche", fiche.numero)], produce=fiche_json)]
 
 
 def site_pages(catalogue: Catalogue, urls: Urls, site: Site) -> list[Page]:

@@ -6,7 +6,10 @@ the commit the live site is untouched; a failure or a kill leaves it whole (see 
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from ..config import Config
 from ..parallel import fork_map
@@ -29,6 +32,7 @@ class Publication:
     def __init__(self, config: Config):
         self.config = config
         self.output = self._output()
+        self._scratch: Path | None = None
 
     def _output(self) -> Output:
         config = self.config
@@ -39,6 +43,15 @@ class Publication:
 
     def __exit__(self, *exc: object) -> None:
         self.output.abort()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def scratch(self) -> Path:
+        """A folder of this build's own, beside the staging folder, removed when it ends (the
+        fiches checked by a build that keeps nothing for the next, `--no-cache`)."""
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix=self.output.staging.name + "-scratch-", dir=self.output.staging.parent))
+        return self._scratch
 
     def restart(self) -> None:
         """Start again from nothing (the live site changed under a delta build: StaleSite)."""

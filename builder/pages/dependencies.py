@@ -33,6 +33,7 @@ from functools import cache as memoize
 from typing import Any
 
 from ..content.catalogue import Catalogue
+from ..content.legere import organismes
 from ..content.places import avec_lieu
 from ..content.model import Fiche
 from ..slugs import certificateur_slug, code_slug
@@ -92,7 +93,7 @@ class Digests:
             return _hash(fiche.intitule, fiche.niveau, c.est_active(fiche), [x.nom for x in fiche.certificateurs])
         if kind == "organismes":  # the list of a fiche's bodies: its title, its bodies, its places' SIRETs
             fiche = c.by_numero[rest[0]]
-            return _hash(fiche.intitule, [p.model_dump() for p in fiche.partenaires], sorted(avec_lieu(fiche)))
+            return _hash(fiche.intitule, organismes(fiche), sorted(avec_lieu(fiche)))
         if kind == "lieux de":  # the list of a fiche's places: its title and its places
             fiche = c.by_numero[rest[0]]
             return _hash(fiche.intitule, self._lieux(fiche))

@@ -23,9 +23,13 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
     in_sitemap: bool = True
     deps: list[Key] = field(default_factory=list)  # what it shows of the catalogue (see dependencies.py)
-    produce: Callable[[], str | bytes] | None = None  # a data file, made without a template
+    produce: Callable[..., str | bytes] | None = None  # a data file, made without a template
     signature: str = ""  # set when the build is planned: equal signatures, equal file
-    fiche: str | None = None  # the number of the fiche whose own page it is (see plan_fiche)
+    # A fiche's own page (see site.plan_fiche): the fiche's number. Such a page is made from the
+    # fiche whole (the catalogue holds light fiches): `fill(fiche)` gives its context, or
+    # `produce(fiche)` its data.
+    fiche: str | None = None
+    fill: Callable[[Any], dict[str, Any]] | None = None
 
     @cached_property
     def file(self) -> str:

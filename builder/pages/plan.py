@@ -4,6 +4,7 @@ theirs (see `builder/site.py`)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from ..content.catalogue import Catalogue
@@ -63,14 +64,16 @@ def plan_fiche(catalogue: Catalogue, urls: Urls, site: Site, fiche: Fiche) -> li
     pages = [Page(urls.fiche(fiche), ["fiche.html"], {"fiche": fiche}, deps=own)]
     blocs = [] if resumee(site, catalogue, fiche) else catalogue.blocs(fiche)
     for i, bloc in enumerate(blocs):
-        context = {
-            "fiche": fiche,
-            "bloc": bloc,
-            "precedent": blocs[i - 1] if i > 0 else None,
-            "suivant": blocs[i + 1] if i + 1 < len(blocs) else None,
-        }
-        pages.append(Page(urls.bloc(fiche, bloc), ["bloc.html"], context, deps=own))
+        pages.append(Page(urls.bloc(fiche, bloc), ["bloc.html"], {"fiche": fiche, "bloc": bloc}, deps=own,
+                          fill=partial(bloc_context, i)))
     return pages
+
+
+def bloc_context(i: int, fiche: Fiche) -> dict[str, Any]:
+    """A bloc page's context, from its fiche whole: the bloc, and the blocs before and after it."""
+    blocs = Catalogue.blocs(fiche)
+    return {"fiche": fiche, "bloc": blocs[i], "precedent": blocs[i - 1] if i > 0 else None,
+            "suivant": blocs[i + 1] if i + 1 < len(blocs) else None}
 
 
 def plan_taxonomies(catalogue: Catalogue, urls: Urls, per_page: int) -> list[Page]:

@@ -110,7 +110,13 @@ def _where(exc: Exception) -> str:
 
 def make(env: Environment, common: dict[str, Any], page: Page) -> str | bytes:
     """A page's bytes: its template rendered with what every page sees and its own context, or
-    its data made."""
-    if page.produce is not None:
+    its data made. A fiche's own page is made from the fiche whole."""
+    context = page.context
+    if page.fiche is not None:
+        fiche = common["catalogue"].complete(page.fiche)
+        if page.produce is not None:
+            return page.produce(fiche)
+        context = page.fill(fiche) if page.fill is not None else {"fiche": fiche}
+    elif page.produce is not None:
         return page.produce()
-    return render(env, page.templates, {**common, **page.context, "page": page})
+    return render(env, page.templates, {**common, **context, "page": page})

@@ -7,10 +7,10 @@ by région and département, about 100 a page.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+from ..content.memo import once
 from ..content.places import Place, departement, places
 from ..content.model import Fiche
 from ..reference.nomenclature import Departement
@@ -61,29 +61,9 @@ class Lieux:
         return [g for g in self.groupes if g.page == n]
 
 
-_LIEUX: dict[int, tuple[Fiche, Lieux]] = {}
-
-
 def lieux(fiche: Fiche) -> Lieux:
     """A fiche's places of preparation, grouped (once per fiche object)."""
-    known = _LIEUX.get(id(fiche))
-    if known is not None and known[0] is fiche:
-        return known[1]
-    found = _group(places(fiche)[0])
-    _LIEUX[id(fiche)] = (fiche, found)
-    return found
-
-
-def forget(keep: Iterable[Fiche]) -> None:
-    """Drop the places grouped for fiches no longer read (a long-lived process reads many versions)."""
-    kept = {id(f) for f in keep}
-    for key in [k for k in _LIEUX if k not in kept]:
-        del _LIEUX[key]
-
-
-def forget_fiche(fiche: Fiche) -> None:
-    """Drop a fiche's grouped places (its content is about to change in place)."""
-    _LIEUX.pop(id(fiche), None)
+    return once(fiche, "lieux", lambda f: _group(places(f)[0]))
 
 
 def nombre_de_pages(fiche: Fiche) -> int:

@@ -24,18 +24,28 @@ def fiche_pages(catalogue: Catalogue, urls: Urls, site: Site, fiche: Fiche) -> l
     """A fiche's places past ten, about 100 a page; its bodies past ten, 100 a page (none for a
     summary: they are counted on it)."""
     pages = []
-    grouped = lieux(fiche)
-    for n in range(1, grouped.pages + 1):
-        context = {"fiche": fiche, "pagination": Pagination(grouped.page(n), n, grouped.pages, len(grouped.sur_place),
-                                                            partial(urls.lieux, fiche))}
-        pages.append(Page(urls.lieux(fiche, n), ["lieux.html"], context, deps=[("lieux de", fiche.numero)]))
-    if nombre_de_pages(fiche) and not resumee(site, catalogue, fiche):
-        ordered = en_ordre(fiche)
-        index = lettres(ordered)
-        for p in paginate(ordered, PAR_PAGE, partial(urls.organismes, fiche)):
-            context = {"fiche": fiche, "pagination": p, "lettres": index}
-            pages.append(Page(p.path_of(p.page), ["organismes.html"], context, deps=[("organismes", fiche.numero)]))
+    for n in range(1, lieux(fiche).pages + 1):
+        pages.append(Page(urls.lieux(fiche, n), ["lieux.html"], {"fiche": fiche}, deps=[("lieux de", fiche.numero)],
+                          fill=partial(lieux_context, urls, n)))
+    if not resumee(site, catalogue, fiche):
+        for n in range(1, nombre_de_pages(fiche) + 1):
+            pages.append(Page(urls.organismes(fiche, n), ["organismes.html"], {"fiche": fiche},
+                              deps=[("organismes", fiche.numero)], fill=partial(organismes_context, urls, n)))
     return pages
+
+
+def lieux_context(urls: Urls, n: int, fiche: Fiche) -> dict[str, Any]:
+    """The context of page `n` of a fiche's places, from the fiche whole."""
+    grouped = lieux(fiche)
+    return {"fiche": fiche, "pagination": Pagination(grouped.page(n), n, grouped.pages, len(grouped.sur_place),
+                                                     partial(urls.lieux, fiche))}
+
+
+def organismes_context(urls: Urls, n: int, fiche: Fiche) -> dict[str, Any]:
+    """The context of page `n` of a fiche's bodies, from the fiche whole."""
+    ordered = en_ordre(fiche)
+    return {"fiche": fiche, "pagination": paginate(ordered, PAR_PAGE, partial(urls.organismes, fiche))[n - 1],
+            "lettres": lettres(ordered)}
 
 
 def site_pages(catalogue: Catalogue, urls: Urls, site: Site) -> list[Page]:

@@ -86,7 +86,7 @@ def resume(fiche: Fiche) -> Resume:
 
 def nombre_de_pages(fiche: Fiche) -> int:
     """Pages of the fiche's list of bodies: none when the fiche page names them all."""
-    count = len(fiche.partenaires)
+    count = fiche.nombre_partenaires
     return 0 if count <= SELECTION else -(-count // PAR_PAGE)
 
 

@@ -20,7 +20,7 @@ from jinja2 import Environment
 
 from ..content.cache import ContentCache, known_hashes
 from ..content.catalogue import check_files
-from ..content.places import forget_fiche_places
+from ..content import memo
 from ..content.catalogue import Catalogue, fiche_order
 from ..config import Config
 from ..pages.dependencies import referenced
@@ -38,7 +38,7 @@ from ..output.manifest import Manifest
 from ..content.model import Fiche
 from ..pages.page import EVERYTHING, Key, Page
 from ..pages.plan import plan_home, plan_sitemaps, plan_term
-from ..places.lieux import forget_fiche, lieux
+from ..places.lieux import lieux
 from ..places.partenaires import nombre_de_pages
 from ..content.settings import Site
 from ..content.taxonomy import Taxonomy, Term
@@ -70,8 +70,7 @@ def shown_elsewhere(fiche: Fiche, titre: bool = True) -> tuple[Any, ...]:
 def update_in_place(old: Fiche, new: Fiche) -> None:
     """Give `old` the content of `new` (same number, same blocs): the pages, lists and terms
     holding `old` then show the new text."""
-    forget_fiche_places(old)
-    forget_fiche(old)
+    memo.forget(old)
     blocs = {b.code: b for b in new.blocs}
     for bloc in old.blocs:
         bloc.__dict__.update(blocs[bloc.code].__dict__)
@@ -79,6 +78,7 @@ def update_in_place(old: Fiche, new: Fiche) -> None:
     old.__dict__.update(new.__dict__)
     old.__dict__["blocs"] = kept_blocs
     object.__setattr__(old, "__pydantic_fields_set__", set(new.__pydantic_fields_set__))
+    object.__setattr__(old, "__pydantic_private__", dict(new.__pydantic_private__ or {}))
 
 
 @dataclass
@@ -223,6 +223,7 @@ def remake_edited(config: Config, inputs: str, key: str, files: dict[str, str], 
         cache.forget(shown_as, last.files[str(path)])  # the cached fiche of the old bytes is the one updated
         update_in_place(old, found.fiche)
         last.catalogue.digests[old.numero] = sha
+        last.catalogue.entries[old.numero] = cache.name(shown_as, sha)  # where its full fiche is
         last.files[str(path)] = sha
     if not last.replan([f.numero for f in news]):
         return None
