@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from functools import partial
 
+from . import heap
 from .config import Config
-from .content.cache import ContentCache, known_hashes, trust_hashes
+from .content.cache import ContentCache, forget_checked, known_hashes, trust_hashes
 from .content.catalogue import Catalogue, read_catalogue
 from .content.settings import Site, read_site
-from .errors import ContentError, Problem
+from .errors import BuildError, ContentError, Problem
 from .inputs import find_template_dirs, global_key, make_urls, read_inputs
 from .output.manifest import Manifest
 from .output.publish import Publication, StaleSite
@@ -81,6 +82,10 @@ def build(config: Config, progress: Progress | None = None, index_later: bool = 
         except StaleSite:  # another build committed meanwhile: build again, whole
             publication.restart()
             return _build(config, inputs, key, files, publication, steps, progress, index_later, session)
+        except BuildError:  # the next build of this process starts afresh: the whole way, fiches read again
+            session.last = None
+            forget_checked(config.cache_folder)
+            raise
 
 
 def _build(config: Config, inputs: str, key: str, files: dict[str, str], publication: Publication, steps: Steps,
@@ -89,7 +94,9 @@ def _build(config: Config, inputs: str, key: str, files: dict[str, str], publica
     `files` are as `read_inputs` found them."""
     # where the full fiches wait for their pages (in a folder of this build's own with --no-cache)
     cache = ContentCache(config.cache_folder) if config.cache_folder else ContentCache(publication.scratch(), remember=False)
-    site, catalogue, problems = check(config, cache)
+    heap.replaced()
+    with heap.reading():
+        site, catalogue, problems = check(config, cache)
     steps.done("load and validate")
     urls = make_urls(config, site)
     template_dirs = find_template_dirs(config, site)
@@ -114,6 +121,7 @@ def _build(config: Config, inputs: str, key: str, files: dict[str, str], publica
     publication.commit(manifest)
     steps.done("swap" if not output.delta else "move changes in")
     session.last = Last(config, key, files, site, urls, env, catalogue, pages, manifest, school=school)
+    heap.settled()
     return Report(problems, urls.base_path, count, steps.total, steps.seconds, index, kept, new,
                   len(output.removed()), len(todo), len(cache.seen) - cache.hits, index_put_off=stale)
 

@@ -46,6 +46,7 @@ def fork_map(task: Callable[[int], Any], count: int, *, chunk: int, minimum: int
         return
     global _TASK
     _TASK = task
+    frozen = gc.get_freeze_count()  # objects the build made permanent (see heap.py) stay so
     gc.freeze()  # the workers' garbage collector leaves the shared objects (and their memory pages) alone
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
@@ -55,7 +56,8 @@ def fork_map(task: Callable[[int], Any], count: int, *, chunk: int, minimum: int
                 yield done
     finally:
         _TASK = None
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
 
 
 def _run_chunk(indices: range) -> list[tuple[int, Any]] | BuildError:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..files import builder_version, write_atomically
@@ -30,7 +31,7 @@ class Manifest:
     index_stale: bool = False  # the search index predates some fiche pages (indexing was put off)
     stats: dict = field(default_factory=dict)  # fiche file -> (its stat, hash): unchanged files are not read again
 
-    @property
+    @cached_property  # a record is not changed once made
     def build_id(self) -> str:
         h = hashlib.blake2b(digest_size=12)
         h.update(self.inputs.encode())

@@ -99,9 +99,22 @@ class Last:
 
     def __post_init__(self) -> None:
         self.by_dep = defaultdict(list)
-        for page in self.pages:
+        self._depend(self.pages)
+
+    def _depend(self, pages: list[Page]) -> None:
+        for page in pages:
             for key in page.deps:
                 self.by_dep[key].append(page)
+
+    def _replace_pages(self, pages: list[Page]) -> None:
+        """The plan is now `pages`: `by_dep` follows for the pages that left it or came in."""
+        old, new = {id(page) for page in self.pages}, {id(page) for page in pages}
+        gone = [page for page in self.pages if id(page) not in new]
+        dropped = {id(page) for page in gone}
+        for key in {key for page in gone for key in page.deps}:
+            self.by_dep[key] = [page for page in self.by_dep[key] if id(page) not in dropped]
+        self._depend([page for page in pages if id(page) not in old])
+        self.pages = pages
 
     def replan(self, numeros: list[str]) -> bool:
         """The own pages of these (edited) fiches planned again: their context holds what was
@@ -113,8 +126,7 @@ class Last:
         old = {page.path for page in self.pages if page.fiche in wanted}
         if old != fresh.keys():
             return False
-        self.pages = [fresh[page.path] if page.fiche in wanted else page for page in self.pages]
-        self.__post_init__()
+        self._replace_pages([fresh[page.path] if page.fiche in wanted else page for page in self.pages])
         return True
 
     def affected(self, numeros: list[str]) -> list[Page]:
@@ -174,8 +186,7 @@ class Last:
             gone += [page for page in pages if page.path.startswith("sitemap") and page.path not in new_paths]
             pages = [page for page in pages if not page.path.startswith("sitemap")] + sitemaps
             fresh += sitemaps
-        self.pages = pages
-        self.__post_init__()
+        self._replace_pages(pages)
         return fresh, [page.file for page in gone]
 
     def problems_with(self, replaced: dict[str, list[Problem]]) -> list[Problem]:
