@@ -407,3 +407,31 @@ def test_a_warm_process_puts_renamed_bodies_back_in_order(project, tmp_path):
     assert files(out) == from_scratch(project, tmp_path / "reference")
     names = re.findall(r'<th scope="row">([^<]*)</th>', (out / "fiches/rncp26224/organismes/index.html").read_text(encoding="utf-8"))
     assert names[-1] == "Zénith Campus"
+
+
+def test_a_warm_process_whose_cached_fiches_were_removed_reads_them_again(project, tmp_path):
+    """`catalogue serve` keeps light fiches; their whole versions wait in the cache folder. When
+    a build of another version of the builder removed that folder meanwhile, the next whole
+    build reads the fiches again; when only some entries went, the build says so (no traceback)
+    and the next one reads them again. Either way the site is the right one."""
+    from builder.errors import BuildError
+
+    session = Session()
+    out = project / "site"
+    build(config(project, out), session=session)
+    settings = project / "content" / "site.yaml"
+    for per_page, remove in ((7, "folder"), (9, "entries")):
+        [version] = (project / ".cache").glob("fiches-*")
+        if remove == "folder":
+            shutil.rmtree(version)  # as a build of another version does (ContentCache.save)
+        else:
+            for entry in version.iterdir():
+                entry.unlink()
+        text = re.sub(r"(?m)^fiches_par_page: .*\n", "", settings.read_text(encoding="utf-8"))
+        settings.write_text(text + f"fiches_par_page: {per_page}\n", encoding="utf-8")  # every page made again
+        if remove == "entries":
+            with pytest.raises(BuildError, match="no longer in the cache folder"):
+                build(config(project, out), session=session)
+        report = build(config(project, out), session=session)
+        assert not report.quick and report.fiches_read == 42, remove
+        assert files(out) == from_scratch(project, tmp_path / "reference"), remove

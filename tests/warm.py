@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from builder.files import builder_version
 from builder.pages import page as pages
 from builder.search import index as search
 from builder.reference.geo import gazetteer
@@ -30,6 +31,7 @@ def small_thresholds() -> dict:
 
 
 def warm() -> None:
+    builder_version()  # of the code imported here, even if the files change while the test runs
     gazetteer()
     town_files()
     _french_words()

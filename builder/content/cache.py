@@ -59,6 +59,12 @@ _MEMORY: dict[str, dict[str, Any]] = {}  # per cache folder: the checked files t
 LIGHT = ".l"  # suffix of an entry's light file
 
 
+def forget_checked(folder: Path | None) -> None:
+    """Drop what this process holds of the checked files of a cache folder."""
+    if folder is not None:
+        _MEMORY.pop(str(folder.resolve()), None)
+
+
 class ContentCache:
     """Checked files by (path as shown, hash of the bytes), in `<folder>/fiches-<builder version>/`:
     for each, its check with the full fiche (`<entry>`), and with the light fiche
@@ -70,6 +76,8 @@ class ContentCache:
         """`remember`: keep the light checks in memory for the next read by this process."""
         self.folder = folder / f"fiches-{builder_version()[:16]}" if folder else None
         self.memory: dict[str, Any] = _MEMORY.setdefault(str(folder.resolve()), {}) if folder and remember else {}
+        if self.memory and self.folder is not None and not self.folder.is_dir():
+            self.memory.clear()  # removed by a build of another version: the full fiches went with it
         self.fulls: dict[str, bytes] = {}  # without a folder: entry -> its pickled full check
         self.seen: dict[str, str] = {}  # path as shown -> entry name, for this read
         self.hits = 0

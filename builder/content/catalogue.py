@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..errors import Problem, display_path, field_path
+from ..errors import BuildError, Problem, display_path, field_path
 from .fieldtypes import NUMERO_PATTERN
 from ..reference.geo import gazetteer
 from .lint import lint
@@ -62,8 +63,11 @@ class Catalogue:
         if _LAST and _LAST[0] == (numero, self.entries.get(numero)):
             return _LAST[1]
         checked = self.source.full(self.entries[numero]) if self.source is not None and numero in self.entries else None
-        if checked is None or checked.fiche is None:
-            raise KeyError(f"{numero}: the fiche's check is no longer in the cache")
+        if checked is None or checked.fiche is None:  # removed meanwhile (by a build of another version)
+            if self.source is not None:
+                self.source.memory.clear()  # the next read checks the files again
+            raise BuildError(f"{numero}: its checked fiche is no longer in the cache folder (another build, of another "
+                             "version of the builder, replaced it): build again")
         if _LAST:
             memo.forget(_LAST[1])
         _LAST[:] = [(numero, self.entries.get(numero)), checked.fiche]
@@ -122,8 +126,13 @@ def numero_order(fiche: Fiche) -> tuple[bool, int]:
 
 
 def fiche_files(content: Path) -> list[Path]:
+    """The fiche files, `.yaml` then `.yml`, each by name."""
     folder = content / "fiches"
-    return sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    try:
+        names = sorted(entry.name for entry in os.scandir(folder))  # by name: 25,000 paths sort slowly
+    except OSError:  # no folder (the check says so)
+        return []
+    return [folder / name for suffix in (".yaml", ".yml") for name in names if name.endswith(suffix)]
 
 
 def read_catalogue(
