@@ -74,14 +74,15 @@ def build(config: Config, progress: Progress | None = None, index_later: bool = 
                           previous.index, files_kept=len(previous.hashes), nothing_changed=True)
         publication.build_on(previous)
         try:
-            if last is not None and previous is not None:
-                quick = remake_edited(config, inputs, key, files, last, publication, steps, progress, index_later)
-                if quick is not None:
-                    return quick
-            return _build(config, inputs, key, files, publication, steps, progress, index_later, session)
-        except StaleSite:  # another build committed meanwhile: build again, whole
-            publication.restart()
-            return _build(config, inputs, key, files, publication, steps, progress, index_later, session)
+            try:
+                if last is not None and previous is not None:
+                    quick = remake_edited(config, inputs, key, files, last, publication, steps, progress, index_later)
+                    if quick is not None:
+                        return quick
+                return _build(config, inputs, key, files, publication, steps, progress, index_later, session)
+            except StaleSite:  # another build committed meanwhile: build again, whole
+                publication.restart()
+                return _build(config, inputs, key, files, publication, steps, progress, index_later, session)
         except BuildError:  # the next build of this process starts afresh: the whole way, fiches read again
             session.last = None
             forget_checked(config.cache_folder)
@@ -94,6 +95,7 @@ def _build(config: Config, inputs: str, key: str, files: dict[str, str], publica
     `files` are as `read_inputs` found them."""
     # where the full fiches wait for their pages (in a folder of this build's own with --no-cache)
     cache = ContentCache(config.cache_folder) if config.cache_folder else ContentCache(publication.scratch(), remember=False)
+    session.last = None  # what the last build kept is let go before this one is read and made permanent
     heap.replaced()
     with heap.reading():
         site, catalogue, problems = check(config, cache)

@@ -47,7 +47,8 @@ def fork_map(task: Callable[[int], Any], count: int, *, chunk: int, minimum: int
     global _TASK
     _TASK = task
     frozen = gc.get_freeze_count()  # objects the build made permanent (see heap.py) stay so
-    gc.freeze()  # the workers' garbage collector leaves the shared objects (and their memory pages) alone
+    if not frozen:  # frozen already: what came since is small, and freezing it again would keep its garbage
+        gc.freeze()  # the workers' garbage collector leaves the shared objects (and their memory pages) alone
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent) as pool:
             for done in pool.imap_unordered(_run_chunk, [range(i, min(i + chunk, count)) for i in range(0, count, chunk)]):
