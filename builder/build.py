@@ -95,7 +95,6 @@ def _build(config: Config, inputs: str, key: str, files: dict[str, str], publica
     `files` are as `read_inputs` found them."""
     # where the full fiches wait for their pages (in a folder of this build's own with --no-cache)
     cache = ContentCache(config.cache_folder) if config.cache_folder else ContentCache(publication.scratch(), remember=False)
-    session.last = None  # what the last build kept is let go before this one is read and made permanent
     heap.replaced()
     with heap.reading():
         site, catalogue, problems = check(config, cache)

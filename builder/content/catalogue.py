@@ -64,8 +64,6 @@ class Catalogue:
             return _LAST[1]
         checked = self.source.full(self.entries[numero]) if self.source is not None and numero in self.entries else None
         if checked is None or checked.fiche is None:  # removed meanwhile (by a build of another version)
-            if self.source is not None:
-                self.source.memory.clear()  # the next read checks the files again
             raise BuildError(f"{numero}: its checked fiche is no longer in the cache folder (another build, of another "
                              "version of the builder, replaced it): build again")
         if _LAST:

@@ -109,9 +109,8 @@ class Last:
     def _replace_pages(self, pages: list[Page]) -> None:
         """The plan is now `pages`: `by_dep` follows for the pages that left it or came in."""
         old, new = {id(page) for page in self.pages}, {id(page) for page in pages}
-        gone = [page for page in self.pages if id(page) not in new]
-        dropped = {id(page) for page in gone}
-        for key in {key for page in gone for key in page.deps}:
+        dropped = old - new
+        for key in {key for page in self.pages if id(page) in dropped for key in page.deps}:
             self.by_dep[key] = [page for page in self.by_dep[key] if id(page) not in dropped]
         self._depend([page for page in pages if id(page) not in old])
         self.pages = pages
