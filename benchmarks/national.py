@@ -141,7 +141,8 @@ def hugo_content(project: Path, site: Path) -> int:
     shutil.copytree(HUGO_SITE, site)
     folder = site / "assets" / "fiches"
     folder.mkdir(parents=True)
-    for fiche in catalogue.fiches:
+    for light in catalogue.fiches:
+        fiche = catalogue.complete(light.numero)  # whole: the catalogue holds light fiches (legere.py)
         data = fiche.model_dump(mode="json", exclude_none=True)
         data.update(
             slug=fiche.slug, niveau_libelle=niveau_libelle(fiche), statut=statut_libelle(catalogue, fiche),
