@@ -13,10 +13,11 @@ from .opendata import pages as opendata
 from .pages.page import Page
 from .pages.plan import plan_errors_and_robots, plan_fiche as plan_fiche_core, plan_home, plan_sitemaps, plan_taxonomies
 from .pages.urls import Urls
+from .choosing import pages as choosing
 from .places import pages as places
 from .search import pages as search
 
-FEATURES = (places, search, opendata)
+FEATURES = (places, search, opendata, choosing)
 
 
 def plan_site(catalogue: Catalogue, urls: Urls, site: Site) -> list[Page]:

@@ -1,0 +1,13 @@
+"""What choosing adds to the site: the templates' helpers that draw a fiche's results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .graphique import graphique_resultats
+
+GLOBALS: dict[str, Any] = {"graphique_resultats": graphique_resultats}
+
+
+def site_pages(catalogue: Any, urls: Any, site: Any) -> list:
+    return []  # the comparison page comes with the next step of issue 23
