@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from builder.choosing.graphique import graphique_resultats
+from builder.cli import main
 from builder.content.model import StatistiquePromotion
 
-from .conftest import BASE_PATH
+from .conftest import BASE_PATH, ROOT
 from .test_pages import soup, text
 
 SERIES = {"g-t1": 3, "g-t2": 4, "g-t3": 5}  # rate series -> column of the table
@@ -105,3 +108,114 @@ def test_the_chart_prints_and_scrolls_in_its_own_box_at_320_px(browser, fixture_
     page.emulate_media(media="print")
     assert page.locator("figure.graphique svg").is_visible()
     context.close()
+
+
+# Pathways both ways (issue 23): a crafted catalogue whose lineages and equivalences are known.
+def _fiche(numero: str, intitule: str, *, actif: bool = True, blocs: int = 2, extra: str = "") -> str:
+    fin = "2030-12-31" if actif else "2020-12-31"
+    codes = "".join(f"  - code: {numero}BC0{k}\n    libelle: Bloc {k} de {intitule}\n" for k in range(1, blocs + 1))
+    return (f"numero: {numero}\nintitule: {intitule}\nniveau: 5\ncertificateurs:\n  - nom: Certificateur\n"
+            f"date_fin_enregistrement: {fin}\nblocs:\n{codes}{extra}")
+
+
+PATHWAYS = {
+    # a lineage of three hops and one more outside the catalogue: X(out) -> A -> B -> C -> D (active)
+    "rncp1001.yaml": _fiche("RNCP1001", "Alpha", actif=False, extra=(
+        "anciennes_certifications:\n  - numero: RNCP999\n    intitule: Ancêtre hors catalogue\n"
+        "nouvelles_certifications:\n  - numero: RNCP1002\n")),
+    "rncp1002.yaml": _fiche("RNCP1002", "Bravo", actif=False),  # declares nothing: C names it
+    "rncp1003.yaml": _fiche("RNCP1003", "Charlie", actif=False, extra="anciennes_certifications:\n  - numero: RNCP1002\n"),
+    "rncp1004.yaml": _fiche("RNCP1004", "Delta", extra="anciennes_certifications:\n  - numero: RNCP1003\n"),
+    # a loop: E replaced by F, F replaced by E
+    "rncp1005.yaml": _fiche("RNCP1005", "Écho", actif=False, extra="nouvelles_certifications:\n  - numero: RNCP1006\n"),
+    "rncp1006.yaml": _fiche("RNCP1006", "Foxtrot", extra="nouvelles_certifications:\n  - numero: RNCP1005\n"),
+    # equivalences declared by H only: its bloc 1 with G's bloc 2, and H whole with G whole
+    "rncp1007.yaml": _fiche("RNCP1007", "Golf"),
+    "rncp1008.yaml": _fiche("RNCP1008", "Hôtel", extra=(
+        "correspondances:\n  - bloc: RNCP1008BC01\n    numero: RNCP1007\n    bloc_correspondant: RNCP1007BC02\n"
+        "  - numero: RNCP1007\n")),
+}
+
+
+@pytest.fixture(scope="module")
+def pathways(tmp_path_factory) -> Path:
+    from .conftest import build_site
+
+    project = tmp_path_factory.mktemp("pathways")
+    (project / "content" / "fiches").mkdir(parents=True)
+    (project / "content" / "site.yaml").write_text((ROOT / "content" / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    for name, body in PATHWAYS.items():
+        (project / "content" / "fiches" / name).write_text(body, encoding="utf-8")
+    return build_site(project / "content", project / "site")
+
+
+def test_an_inactive_fiche_names_the_active_one_that_replaces_it_three_hops_away(pathways):
+    page = soup(pathways, "fiches/rncp1001")
+    notice = text(page.select_one(".avertissement"))
+    assert "Elle est remplacée par : Bravo (RNCP1002)" in notice
+    assert "La certification active qui lui succède aujourd’hui : Delta (RNCP1004), après RNCP1002 et RNCP1003." in notice
+    assert page.select_one('.avertissement a[href="/catalogue/fiches/rncp1004/"]')
+    chain = [text(li) for li in page.select("#cadre-legal ol.lignee > li")]
+    assert [c.split(" : ")[0] for c in chain] == [
+        "Ancêtre hors catalogue — RNCP999 sur le site de France compétences (hors de ce catalogue)",
+        "Cette certification (RNCP1001)", "Bravo (RNCP1002)", "Charlie (RNCP1003)", "Delta (RNCP1004)"]
+    assert "Active — enregistrée jusqu’au 31 décembre 2030" in chain[-1]
+    assert "Inactive — enregistrement terminé le 31 décembre 2020" in chain[2]
+    assert page.select_one("#cadre-legal ol.lignee > li[aria-current]") is page.select("#cadre-legal ol.lignee > li")[1]
+    # seen from the middle, both ways, whoever declared the links
+    middle = [text(li).split(" : ")[0] for li in soup(pathways, "fiches/rncp1003").select("#cadre-legal ol.lignee > li")]
+    assert middle[1:] == ["Alpha (RNCP1001)", "Bravo (RNCP1002)", "Cette certification (RNCP1003)", "Delta (RNCP1004)"]
+    # an active fiche has no notice; one replaced directly by an active one names it once
+    assert soup(pathways, "fiches/rncp1004").select_one(".avertissement") is None
+    assert "lui succède aujourd’hui" not in text(soup(pathways, "fiches/rncp1003").select_one(".avertissement"))
+
+
+def test_a_loop_in_the_lineage_ends_the_walk_and_is_a_warning(pathways, tmp_path, capsys):
+    chain = [text(li).split(" : ")[0] for li in soup(pathways, "fiches/rncp1005").select("#cadre-legal ol.lignee > li")]
+    assert chain == ["Foxtrot (RNCP1006)", "Cette certification (RNCP1005)"]
+    project = tmp_path / "p"
+    shutil.copytree(pathways.parent / "content", project / "content")
+    code = main(["check", "--root", str(project), "--today", "2026-11-23"])
+    lines = capsys.readouterr().err.splitlines()
+    assert code == 0
+    assert lines == ["content/fiches/rncp1005.yaml:13:13: warning: nouvelles_certifications[0].numero: the lineage loops: "
+                     "RNCP1005 → RNCP1006 → RNCP1005 (each replaced by the next); pages show it up to where it comes "
+                     "back. Check `anciennes_certifications` and `nouvelles_certifications`: a certification cannot "
+                     "replace one that replaces it"]
+
+
+def test_equivalences_are_seen_from_the_other_side_with_who_declared_them(pathways):
+    bloc = soup(pathways, "fiches/rncp1007/blocs/rncp1007bc02")
+    items = [text(li) for li in bloc.select("section[aria-labelledby=equivalences-titre] li")]
+    assert items == ["Hôtel (RNCP1008) déclare son bloc RNCP1008BC01 équivalent à ce bloc"]
+    assert bloc.select_one('section[aria-labelledby=equivalences-titre] a[href="/catalogue/fiches/rncp1008/"]')
+    assert soup(pathways, "fiches/rncp1007/blocs/rncp1007bc01").select_one("section[aria-labelledby=equivalences-titre]") is None
+    fiche = [text(li) for li in soup(pathways, "fiches/rncp1007").select("#cadre-legal .liste-simple li") if "déclare" in text(li)]
+    assert fiche == ["Hôtel (RNCP1008) déclare son bloc RNCP1008BC01 équivalent au bloc RNCP1007BC02 de cette certification",
+                     "Hôtel (RNCP1008) déclare la certification entière équivalente à cette certification"]
+    own = [text(li) for li in soup(pathways, "fiches/rncp1008").select("#cadre-legal .liste-simple li") if "Golf" in text(li)]
+    assert own and all(item.endswith("(déclarée par cette certification)") for item in own)
+
+
+def test_a_title_edited_three_hops_away_is_remade_by_the_quick_path_as_by_a_clean_build(tmp_path):
+    from builder.build import build
+    from builder.serve.session import Session
+
+    from .test_incremental import config, files
+
+    project = tmp_path / "p"
+    (project / "content" / "fiches").mkdir(parents=True)
+    (project / "content" / "site.yaml").write_text((ROOT / "content" / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    for name, body in PATHWAYS.items():
+        (project / "content" / "fiches" / name).write_text(body, encoding="utf-8")
+    session = Session()
+    build(config(project, tmp_path / "warm"), session=session)
+    for numero, old, new in (("rncp1004", "Delta", "Delta renouvelée"), ("rncp1008", "Hôtel", "Hôtel et tourisme")):
+        file = project / "content" / "fiches" / f"{numero}.yaml"
+        file.write_text(file.read_text(encoding="utf-8").replace(f"intitule: {old}\n", f"intitule: {new}\n"), encoding="utf-8")
+        report = build(config(project, tmp_path / "warm"), session=session)
+        assert report.quick
+        build(config(project, tmp_path / "clean", use_cache=False))
+        assert files(tmp_path / "warm") == files(tmp_path / "clean")
+    assert "Delta renouvelée (RNCP1004), après RNCP1002" in text(soup(tmp_path / "warm", "fiches/rncp1001").select_one(".avertissement"))
+    assert "Hôtel et tourisme (RNCP1008) déclare" in text(soup(tmp_path / "warm", "fiches/rncp1007/blocs/rncp1007bc02"))

@@ -17,10 +17,11 @@ from ..parallel import fork_map
 from ..files import digest
 from .cache import ContentCache, file_hash
 from .legere import allegee, partager
-from .load import Document, read_bytes, read_text
+from .lignee import boucles
+from .load import Document, read_bytes, read_document, read_text
 from . import memo
 from .places import Place, places
-from .model import Bloc, Fiche
+from .model import Bloc, Correspondance, Fiche
 from .provenance import mark_official
 from .rules import check_fiche
 from ..slugs import normalise, sort_key
@@ -40,15 +41,26 @@ class Catalogue:
     entries: dict[str, str] = field(default_factory=dict)  # numero -> its entry in the cache (its full fiche)
     source: ContentCache | None = None  # where the full fiches are
     by_numero: dict[str, Fiche] = field(init=False)
-    _successeurs: dict[str, list[Fiche]] = field(init=False)
+    _successeurs: dict[str, list[Fiche]] = field(init=False)  # number -> fiches naming it as predecessor
+    _predecesseurs: dict[str, list[Fiche]] = field(init=False)  # number -> fiches naming it as successor
+    _declarations: dict[str, list[tuple[Fiche, Correspondance]]] = field(init=False)  # number -> equivalences naming it
+    _intitules: dict[str, str] = field(init=False)  # number -> the title a fiche gives it
     _terms: dict[tuple[str, str], Term] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.by_numero = {f.numero: f for f in self.fiches}
-        self._successeurs = {}
+        self._successeurs, self._predecesseurs, self._declarations, self._intitules = {}, {}, {}, {}
         for fiche in self.fiches:
             for ancienne in fiche.anciennes_certifications:
                 self._successeurs.setdefault(ancienne.numero, []).append(fiche)
+            for nouvelle in fiche.nouvelles_certifications:
+                self._predecesseurs.setdefault(nouvelle.numero, []).append(fiche)
+            for correspondance in fiche.correspondances:
+                if correspondance.numero != fiche.numero:
+                    self._declarations.setdefault(correspondance.numero, []).append((fiche, correspondance))
+            for liee in (*fiche.anciennes_certifications, *fiche.nouvelles_certifications):
+                if liee.intitule:
+                    self._intitules.setdefault(liee.numero, liee.intitule)
 
     def est_active(self, fiche: Fiche) -> bool:
         """Active unless marked inactive or past the end of its registration (on the build date)."""
@@ -112,6 +124,22 @@ class Catalogue:
         """Fiches of the catalogue that name this one as their predecessor."""
         return self._successeurs.get(fiche.numero, [])
 
+    def successeurs_par_numero(self, numero: str) -> list[Fiche]:
+        return self._successeurs.get(numero, [])
+
+    def predecesseurs_par_numero(self, numero: str) -> list[Fiche]:
+        """Fiches of the catalogue that name this number as their successor."""
+        return self._predecesseurs.get(numero, [])
+
+    def intitule_declare(self, numero: str) -> str | None:
+        """The title a fiche of the catalogue gives to this number (one outside the catalogue)."""
+        return self._intitules.get(numero)
+
+    def declarations_vers(self, fiche: Fiche) -> list[tuple[Fiche, Correspondance]]:
+        """The equivalences other fiches of the catalogue declare with this one: each with the
+        fiche that declares it, in the catalogue's order."""
+        return self._declarations.get(fiche.numero, [])
+
 
 def fiche_order(fiche: Fiche) -> tuple[str, str, int]:
     prefix = "RS" if fiche.est_rs else "RNCP"
@@ -154,7 +182,33 @@ def read_catalogue(
     digests = {c.fiche.numero: sha for c, sha in checked if c.fiche}
     shown = {file: display_path(file, root) for file in files}
     entries = {c.fiche.numero: cache.name(shown[file], sha) for file, (c, sha) in zip(files, checked) if c.fiche}
-    return Catalogue(ordered, build_taxonomies(ordered), today, digests, entries, cache), problems
+    catalogue = Catalogue(ordered, build_taxonomies(ordered), today, digests, entries, cache)
+    files_of = {c.fiche.numero: file for file, (c, _) in zip(files, checked) if c.fiche}
+    return catalogue, problems + _boucles(catalogue, files_of, shown)
+
+
+def _boucles(catalogue: Catalogue, files_of: dict[str, Path], shown: dict[Path, str]) -> list[Problem]:
+    """A warning for each loop in the lineages (A replaced by B, B replaced by A), on the link
+    of its first fiche that closes it: read again with positions, as such files are rare."""
+    problems = []
+    for loop in boucles(catalogue):
+        first, following = loop[0], loop[1 % len(loop)]  # `following` replaces `first`
+        declared = [(first, "nouvelles_certifications", following), (following, "anciennes_certifications", first)]
+        where, loc = first, ()
+        for numero, name, other in declared:  # the link, on whichever side it is written
+            found = [i for i, liee in enumerate(getattr(catalogue.by_numero[numero], name)) if liee.numero == other]
+            if found:
+                where, loc = numero, (name, found[0], "numero")
+                break
+        document, _ = read_document(files_of[where], shown[files_of[where]])
+        line, column = document.position(loc) if loc else (0, 0)
+        chain = " → ".join([*loop, loop[0]])
+        problems.append(Problem(
+            shown[files_of[where]], line, column, field_path(loc),
+            f"the lineage loops: {chain} (each replaced by the next); pages show it up to where it comes back. "
+            "Check `anciennes_certifications` and `nouvelles_certifications`: a certification cannot replace one "
+            "that replaces it", severity="warning"))
+    return problems
 
 
 CHECK_IN_PARALLEL_FROM = 200  # files to check; fewer are checked in this process

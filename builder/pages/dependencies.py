@@ -9,7 +9,9 @@ catalogue, and its digest is computed here from the catalogue just read:
   leaves them alone;
 - `("carte de", n)`: what a list shows of a fiche (its card: title, level, status, certifiers);
 - `("liens", n)`: what a fiche page shows of other fiches: the fiches it names and their
-  titles (not their texts), its successors and their titles, the labels of its taxonomy terms;
+  titles (not their texts), its successors and their titles, the labels of its taxonomy terms,
+  its lineage over several hops (titles, statuses, end dates) and the equivalences other fiches
+  declare with it;
 - `("resume",)`: the list of taxonomies and their sizes (home, search and 404 pages);
 - `("taxonomie", name)`: every term of a taxonomy (slug, label, count);
 - `("terme", name, slug)`: one term;
@@ -34,6 +36,7 @@ from typing import Any
 
 from ..content.catalogue import Catalogue
 from ..content.legere import organismes
+from ..content.lignee import lignee, remplacantes_actives
 from ..content.places import avec_lieu
 from ..content.model import Fiche
 from ..slugs import certificateur_slug, code_slug
@@ -60,6 +63,11 @@ def term_labels(catalogue: Catalogue, fiche: Fiche) -> list[str]:
     keys = [("nsf", code_slug(n.code)) for n in fiche.nsf] + [("rome", code_slug(r.code)) for r in fiche.rome]
     keys += [("certificateurs", certificateur_slug(c.nom)) for c in fiche.certificateurs]
     return [terms[key].titre for key in keys]
+
+
+def _vu(catalogue: Catalogue, fiche: Fiche) -> tuple:
+    """What a page shows of another fiche in a lineage: its title and status with its end date."""
+    return (fiche.intitule, catalogue.est_active(fiche), fiche.date_fin_enregistrement)
 
 
 class Digests:
@@ -102,7 +110,11 @@ class Digests:
             # of the fiches it names, a page shows their title (and whether they are in the catalogue)
             others = [(n, c.by_numero[n].intitule if n in c.by_numero else None) for n in referenced(fiche)]
             successeurs = [(f.numero, f.intitule) for f in c.successeurs(fiche)]
-            return _hash(others, successeurs, term_labels(c, fiche))
+            # and, of the fiches around it, what its lineage and equivalences declared by others show
+            chaine = [(x.numero, x.rang, x.intitule) + (_vu(c, x.fiche) if x.fiche else ()) for x in lignee(c, fiche)]
+            actives = [(f.numero, f.intitule, via) for f, via in remplacantes_actives(c, fiche)]
+            declarees = [(f.numero, f.intitule, d.bloc, d.bloc_correspondant) for f, d in c.declarations_vers(fiche)]
+            return _hash(others, successeurs, term_labels(c, fiche), chaine, actives, declarees)
         if kind == "resume":
             return _hash([(t.name, t.titre, t.description, len(t.terms)) for t in c.taxonomies.values()])
         if kind == "taxonomie":

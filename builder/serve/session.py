@@ -23,6 +23,7 @@ from ..content.catalogue import check_files
 from ..content import memo
 from ..content.catalogue import Catalogue, fiche_order
 from ..config import Config
+from ..content.lignee import lignee
 from ..pages.dependencies import referenced
 from ..errors import Problem, display_path
 from ..output.publish import Publication
@@ -135,8 +136,10 @@ class Last:
         for fiche in self.catalogue.fiches:  # fiches whose pages show these: they link to them...
             if numbers.intersection(referenced(fiche)):
                 keys.append(("liens", fiche.numero))
-        for n in numbers:  # ...or are succeeded by them
-            keys += [("liens", a.numero) for a in self.catalogue.by_numero[n].anciennes_certifications]
+        for n in numbers:  # ...or are named by them (as predecessors, successors, equivalents)...
+            keys += [("liens", other) for other in referenced(self.catalogue.by_numero[n])]
+            # ...or share a lineage with them (shown over several hops)
+            keys += [("liens", x.numero) for x in lignee(self.catalogue, self.catalogue.by_numero[n]) if x.fiche]
         pages = {id(page): page for key in keys for page in self.by_dep.get(key, [])}
         return list(pages.values())
 

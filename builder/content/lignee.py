@@ -1,0 +1,146 @@
+"""A certification's lineage: the fiches it replaced and those that replace it, over several
+hops and in both directions, whichever fiche declared the link (a new fiche names its
+predecessors in `anciennes_certifications`, an old one its successors in
+`nouvelles_certifications`; the official export often gives only one side).
+
+A number outside the catalogue is a link of the chain too, but the walk cannot go past it: its
+own links are unknown here. Data with a loop (A replaced by B, B replaced by A) ends the walk
+where it comes back; `boucles` finds such loops for `catalogue check`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
+    from .model import Fiche
+
+PROFONDEUR_MAX = 30  # hops walked each way: far beyond any real lineage, a bound on hostile data
+
+
+@dataclass(frozen=True)
+class Maillon:
+    """One certification of a lineage: its number, its fiche when the catalogue has it, how many
+    hops from the fiche whose lineage it is (negative: before it), and its title as declared
+    when the catalogue does not have it."""
+
+    numero: str
+    fiche: Fiche | None
+    rang: int
+    intitule: str | None = None
+
+
+def suivantes(catalogue: Catalogue, numero: str) -> list[str]:
+    """The numbers of the certifications that replace this one, declared on either side."""
+    fiche = catalogue.by_numero.get(numero)
+    found = [n.numero for n in fiche.nouvelles_certifications] if fiche is not None else []
+    found += [f.numero for f in catalogue.successeurs_par_numero(numero)]
+    return list(dict.fromkeys(n for n in found if n != numero))
+
+
+def precedentes(catalogue: Catalogue, numero: str) -> list[str]:
+    """The numbers of the certifications this one replaces, declared on either side."""
+    fiche = catalogue.by_numero.get(numero)
+    found = [a.numero for a in fiche.anciennes_certifications] if fiche is not None else []
+    found += [f.numero for f in catalogue.predecesseurs_par_numero(numero)]
+    return list(dict.fromkeys(n for n in found if n != numero))
+
+
+def lignee(catalogue: Catalogue, fiche: Fiche) -> list[Maillon]:
+    """The lineage of a fiche, oldest first, the fiche itself included (rank 0); empty when it
+    has no link. Each certification appears once, at the rank where the walk first met it."""
+    seen = {fiche.numero}
+    chain = [Maillon(fiche.numero, fiche, 0)]
+    for step, sens in ((-1, precedentes), (1, suivantes)):
+        front = [fiche.numero]
+        for depth in range(1, PROFONDEUR_MAX + 1):
+            following = []
+            for numero in front:
+                if numero not in catalogue.by_numero:
+                    continue  # outside the catalogue: its own links are unknown
+                for other in sens(catalogue, numero):
+                    if other not in seen:
+                        seen.add(other)
+                        following.append(other)
+                        chain.append(Maillon(other, catalogue.by_numero.get(other), step * depth, _declared_title(catalogue, other)))
+            front = following
+            if not front:
+                break
+    if len(chain) == 1:
+        return []
+    return sorted(chain, key=lambda m: m.rang)
+
+
+def _declared_title(catalogue: Catalogue, numero: str) -> str | None:
+    """The title a fiche of the catalogue gives to a certification outside it."""
+    if numero in catalogue.by_numero:
+        return None
+    return catalogue.intitule_declare(numero)
+
+
+def remplacantes_actives(catalogue: Catalogue, fiche: Fiche) -> list[tuple[Fiche, list[str]]]:
+    """The active certifications that replace an inactive fiche today, however many hops away,
+    each with the numbers it was reached through (none when it replaces the fiche directly).
+    The walk stops at an active fiche, and cannot go past a number outside the catalogue."""
+    found: list[tuple[Fiche, list[str]]] = []
+    seen = {fiche.numero}
+    front: list[tuple[str, list[str]]] = [(fiche.numero, [])]
+    for _ in range(PROFONDEUR_MAX):
+        following = []
+        for numero, via in front:
+            for other in suivantes(catalogue, numero):
+                if other in seen:
+                    continue
+                seen.add(other)
+                candidate = catalogue.by_numero.get(other)
+                if candidate is None:
+                    continue
+                if catalogue.est_active(candidate):
+                    found.append((candidate, via))
+                else:
+                    following.append((other, via + [other]))
+        front = following
+        if not front:
+            break
+    return found
+
+
+def boucles(catalogue: Catalogue) -> list[list[str]]:
+    """Loops in the lineages of the catalogue (A replaced by B, B replaced by A), each once:
+    the numbers on it, from the smallest."""
+    found: set[tuple[str, ...]] = set()
+    state: dict[str, int] = {}  # 1: being walked, 2: done
+    for start in sorted(catalogue.by_numero):
+        if start in state:
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, list[str]]] = [(start, suivantes(catalogue, start))]
+        state[start] = 1
+        path.append(start)
+        while stack:
+            numero, rest = stack[-1]
+            if not rest:
+                stack.pop()
+                path.pop()
+                state[numero] = 2
+                continue
+            other = rest.pop(0)
+            if other not in catalogue.by_numero:
+                continue
+            if state.get(other) == 1:
+                loop = path[path.index(other):]
+                k = loop.index(min(loop, key=_ordre))
+                found.add(tuple(loop[k:] + loop[:k]))
+            elif other not in state:
+                state[other] = 1
+                path.append(other)
+                stack.append((other, suivantes(catalogue, other)))
+    return sorted((list(loop) for loop in found), key=lambda loop: [_ordre(n) for n in loop])
+
+
+def _ordre(numero: str) -> tuple[bool, int]:
+    digits = "".join(c for c in numero if c.isdigit())
+    return (numero.startswith("RS"), int(digits or 0))
+
