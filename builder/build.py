@@ -28,7 +28,7 @@ from .report import Report, Steps
 from .search import proximite
 from .search.index import index_site
 from .serve.session import Last, Session, remake_edited
-from .site import digests, plan_site, template_globals
+from .site import relate, digests, plan_site, template_globals
 
 
 def check(config: Config, cache: ContentCache | None = None) -> tuple[Site, Catalogue, list[Problem]]:
@@ -99,6 +99,8 @@ def _build(config: Config, inputs: str, key: str, files: dict[str, str], publica
     with heap.reading():
         site, catalogue, problems = check(config, cache)
     steps.done("load and validate")
+    relate(catalogue)
+    steps.done("relate fiches")
     urls = make_urls(config, site)
     template_dirs = find_template_dirs(config, site)
     key = key or global_key(config, site, urls, template_dirs)  # empty if a file vanished since

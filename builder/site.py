@@ -36,6 +36,9 @@ def plan_fiche(catalogue: Catalogue, urls: Urls, site: Site, fiche: Fiche) -> li
     """A fiche's own pages: its page, its blocs, its places and bodies, its JSON."""
     pages = plan_fiche_core(catalogue, urls, site, fiche)
     for feature in FEATURES:
+        if hasattr(feature, "fiche_page_deps"):  # what the fiche page (the first) shows of the features'
+            pages[0].deps = [*pages[0].deps, *feature.fiche_page_deps(fiche)]
+    for feature in FEATURES:
         if hasattr(feature, "fiche_pages"):
             pages += feature.fiche_pages(catalogue, urls, site, fiche)
     for page in pages:
@@ -54,3 +57,17 @@ def template_globals() -> dict[str, Any]:
 def digests() -> dict[str, Any]:
     """The dependencies the features define, by kind: each a function of the catalogue."""
     return {kind: fn for feature in FEATURES for kind, fn in getattr(feature, "DIGESTS", {}).items()}
+
+
+def affected_keys(catalogue: Catalogue, numeros: list[str]) -> list[Any]:
+    """The dependency keys, defined by the features, of what shows these fiches elsewhere (for
+    `catalogue serve`'s quick path, after their titles changed in place)."""
+    return [key for feature in FEATURES if hasattr(feature, "AFFECTED") for key in feature.AFFECTED(catalogue, numeros)]
+
+
+def relate(catalogue: Catalogue) -> None:
+    """What the features compute once from the whole catalogue before pages are planned (the
+    related certifications of each fiche), timed as a step of its own."""
+    for feature in FEATURES:
+        if hasattr(feature, "relate"):
+            feature.relate(catalogue)

@@ -219,3 +219,79 @@ def test_a_title_edited_three_hops_away_is_remade_by_the_quick_path_as_by_a_clea
         assert files(tmp_path / "warm") == files(tmp_path / "clean")
     assert "Delta renouvelée (RNCP1004), après RNCP1002" in text(soup(tmp_path / "warm", "fiches/rncp1001").select_one(".avertissement"))
     assert "Hôtel et tourisme (RNCP1008) déclare" in text(soup(tmp_path / "warm", "fiches/rncp1007/blocs/rncp1007bc02"))
+
+
+# Related certifications (issue 23): a catalogue whose answer is known.
+def _codes(rome: list[str], nsf: list[str] = ()) -> str:
+    text = "rome:\n" + "".join(f"  - code: {c}\n    libelle: Métier {c}\n" for c in rome) if rome else ""
+    return text + ("nsf:\n" + "".join(f"  - code: {c}\n    libelle: Domaine {c}\n" for c in nsf) if nsf else "")
+
+
+def _niveau(body: str, niveau: int | None) -> str:
+    return body.replace("niveau: 5\n", f"niveau: {niveau}\n" if niveau else "")
+
+
+RELATED = {
+    "rncp2001.yaml": _niveau(_fiche("RNCP2001", "Alpha", extra=_codes(["M1805", "M1806"], ["326t"])), 5),
+    "rncp2002.yaml": _niveau(_fiche("RNCP2002", "Bravo", actif=False, extra=_codes(["M1805", "M1806"])), 5),  # 2 shared, inactive
+    "rncp2003.yaml": _niveau(_fiche("RNCP2003", "Charlie", extra=_codes(["M1805"])), 5),  # 1 shared, same level
+    "rncp2004.yaml": _niveau(_fiche("RNCP2004", "Delta", extra=_codes(["M1805"])), 7),  # 1 shared, two levels up
+    "rncp2005.yaml": _niveau(_fiche("RNCP2005", "Écho", actif=False, extra=_codes(["M1805"])), 5),  # 1 shared, inactive
+    "rncp2006.yaml": _niveau(_fiche("RNCP2006", "Foxtrot", extra=_codes(["M1806", "M1805"])), 6),  # 2 shared, active
+    "rncp2007.yaml": _niveau(_fiche("RNCP2007", "Golf", extra=_codes([], ["326t"])), 6),  # the domain, one level up
+    "rncp2008.yaml": _niveau(_fiche("RNCP2008", "Hôtel", extra=_codes(["M1805"])), 4),  # 1 shared, a level down
+    "rncp2009.yaml": _niveau(_fiche("RNCP2009", "India", extra=_codes(["M1805"])), 5),  # 1 shared, after Charlie by number
+    "rncp2010.yaml": _niveau(_fiche("RNCP2010", "Juliett", extra=_codes(["K2111"])), 5),  # nothing shared
+    "rs2011.yaml": _niveau(_fiche("RS2011", "Kilo", blocs=0, extra=_codes(["M1805"])).replace("blocs:\n", ""), None),
+}
+
+
+def _project(tmp_path: Path, fiches: dict[str, str]) -> Path:
+    project = tmp_path / "p"
+    (project / "content" / "fiches").mkdir(parents=True)
+    (project / "content" / "site.yaml").write_text((ROOT / "content" / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    for name, body in fiches.items():
+        (project / "content" / "fiches" / name).write_text(body, encoding="utf-8")
+    return project
+
+
+def _proches(site: Path, numero: str) -> dict[str, list[str]]:
+    section = soup(site, f"fiches/{numero}").select_one("#proches")
+    if section is None:
+        return {}
+    return {text(h3): [re.search(r"\((R\w+)\)", text(li))[1] for li in h3.find_next("ul").select("li")] for h3 in section.select("h3")}
+
+
+def test_related_certifications_share_jobs_first_then_go_further_up(tmp_path):
+    from .conftest import build_site
+
+    project = _project(tmp_path, RELATED)
+    site = build_site(project / "content", tmp_path / "site")
+    found = _proches(site, "rncp2001")
+    # most codes shared, then active first, then the nearest level, then by number; six at most
+    assert found["Pour le même métier"] == ["RNCP2006", "RNCP2002", "RNCP2003", "RNCP2009", "RNCP2008", "RNCP2004"]
+    # one or two levels up, by ROME or NSF, none already above
+    assert found["Pour aller plus loin"] == ["RNCP2007"]
+    assert _proches(site, "rncp2010") == {}  # nothing shared: no section, no entry in the contents
+    assert not soup(site, "fiches/rncp2010").select_one('.sommaire a[href="#proches"]')
+    assert "Pour aller plus loin" not in _proches(site, "rs2011")  # no level: nothing above
+    item = soup(site, "fiches/rncp2001").select_one("#proches li")
+    assert text(item) == "Foxtrot (RNCP2006) · Niveau 6 — équivalent Bac+3 · Active"
+    assert soup(site, "fiches/rncp2001").select_one("#proches")["data-pagefind-ignore"] is not None
+
+
+def test_a_related_title_edited_is_remade_by_the_quick_path_as_by_a_clean_build(tmp_path):
+    from builder.build import build
+    from builder.serve.session import Session
+
+    from .test_incremental import config, files
+
+    project = _project(tmp_path, RELATED)
+    session = Session()
+    build(config(project, tmp_path / "warm"), session=session)
+    file = project / "content" / "fiches" / "rncp2007.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("intitule: Golf\n", "intitule: Golf avancé\n"), encoding="utf-8")
+    assert build(config(project, tmp_path / "warm"), session=session).quick
+    build(config(project, tmp_path / "clean", use_cache=False))
+    assert files(tmp_path / "warm") == files(tmp_path / "clean")
+    assert "Golf avancé (RNCP2007)" in text(soup(tmp_path / "warm", "fiches/rncp2001").select_one("#proches"))

@@ -143,7 +143,7 @@ def test_page_numbers_are_a_window(tmp_path):
 def test_fiche_sections_come_in_the_order_a_student_needs(fixture_site):
     page = soup(fixture_site, "fiches/rncp30001")
     ids = [s["id"] for s in page.select("article.fiche > section")]
-    assert ids == ["essentiel", "metier", "competences", "blocs", "acces", "preparation", "statistiques", "cadre-legal"]
+    assert ids == ["essentiel", "metier", "competences", "blocs", "acces", "preparation", "statistiques", "proches", "cadre-legal"]
     assert [a["href"] for a in page.select(".sommaire a")] == [f"#{i}" for i in ids]
 
 

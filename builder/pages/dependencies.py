@@ -130,7 +130,7 @@ class Digests:
             a_distance = [(f.numero, f.intitule) for f in c.fiches if any(lieu.a_distance for lieu in f.lieux_preparation)]
             return _hash(self.digest(("taxonomie", "regions")), self.digest(("lieux par numero",)), a_distance)
         if kind in self.kinds:
-            return _hash(self.kinds[kind](c))
+            return _hash(self.kinds[kind](c, *rest))
         if kind == "tout":
             return _hash([(f.numero, c.digests.get(f.numero), c.est_active(f)) for f in c.fiches])
         raise ValueError(f"unknown dependency {key!r}")

@@ -34,7 +34,7 @@ from ..progress import Progress
 from ..report import Report, Steps
 from ..search import proximite
 from ..search.index import index_site
-from ..site import digests as site_digests, plan_fiche
+from ..site import affected_keys, digests as site_digests, plan_fiche
 from ..output.manifest import Manifest
 from ..content.model import Fiche
 from ..pages.page import EVERYTHING, Key, Page
@@ -140,6 +140,7 @@ class Last:
             keys += [("liens", other) for other in referenced(self.catalogue.by_numero[n])]
             # ...or share a lineage with them (shown over several hops)
             keys += [("liens", x.numero) for x in lignee(self.catalogue, self.catalogue.by_numero[n]) if x.fiche]
+        keys += affected_keys(self.catalogue, sorted(numbers))  # ...or list them (the features' own lists)
         pages = {id(page): page for key in keys for page in self.by_dep.get(key, [])}
         return list(pages.values())
 
