@@ -1,4 +1,5 @@
-"""Choosing between certifications (issue 23): a fiche's results drawn as a chart."""
+"""Choosing between certifications (issue 23): a fiche's results drawn as a chart, pathways both
+ways (lineage over several hops, equivalences seen from the other side), related certifications."""
 
 from __future__ import annotations
 
@@ -32,9 +33,10 @@ def chart_values(figure) -> dict[str, list[str]]:
         found[years[round(float(t["x"]))]][1] = _nombre(text(t))
     for t in svg.select(".g-nvae text"):
         found[years[round(float(t["x"]))]][2] = _nombre(text(t))
-    for t in svg.select(".g-v text"):
-        column = SERIES[t["class"][0]]
-        found[years[round(float(t["x"])) - 6]][column] = _nombre(text(t))
+    for group in svg.select("g.g-v"):
+        column = SERIES[next(c for c in group["class"] if c != "g-v")]
+        for t in group.select("text"):
+            found[years[round(float(t["x"])) - 6]][column] = _nombre(text(t))
     return found
 
 
@@ -134,6 +136,16 @@ PATHWAYS = {
     "rncp1008.yaml": _fiche("RNCP1008", "Hôtel", extra=(
         "correspondances:\n  - bloc: RNCP1008BC01\n    numero: RNCP1007\n    bloc_correspondant: RNCP1007BC02\n"
         "  - numero: RNCP1007\n")),
+    # the whole of I equivalent to a bloc of G (feminine wording)
+    "rncp1009.yaml": _fiche("RNCP1009", "India", extra="correspondances:\n  - numero: RNCP1007\n    bloc_correspondant: RNCP1007BC01\n"),
+    # one equivalence declared by both sides
+    "rncp1010.yaml": _fiche("RNCP1010", "Juliett", extra=(
+        "correspondances:\n  - bloc: RNCP1010BC01\n    numero: RNCP1011\n    bloc_correspondant: RNCP1011BC01\n")),
+    "rncp1011.yaml": _fiche("RNCP1011", "Kilo", extra=(
+        "correspondances:\n  - bloc: RNCP1011BC01\n    numero: RNCP1010\n    bloc_correspondant: RNCP1010BC01\n")),
+    # one number outside the catalogue, named differently by two fiches
+    "rncp1012.yaml": _fiche("RNCP1012", "Lima", extra="anciennes_certifications:\n  - numero: RNCP888\n    intitule: Titre selon Lima\n"),
+    "rncp1013.yaml": _fiche("RNCP1013", "Mike", extra="anciennes_certifications:\n  - numero: RNCP888\n    intitule: Titre selon Mike\n"),
 }
 
 
@@ -172,7 +184,7 @@ def test_an_inactive_fiche_names_the_active_one_that_replaces_it_three_hops_away
 
 def test_a_loop_in_the_lineage_ends_the_walk_and_is_a_warning(pathways, tmp_path, capsys):
     chain = [text(li).split(" : ")[0] for li in soup(pathways, "fiches/rncp1005").select("#cadre-legal ol.lignee > li")]
-    assert chain == ["Foxtrot (RNCP1006)", "Cette certification (RNCP1005)"]
+    assert chain == ["Foxtrot (RNCP1006)", "Cette certification (RNCP1005)", "Foxtrot (RNCP1006)"]  # before and after, as written
     project = tmp_path / "p"
     shutil.copytree(pathways.parent / "content", project / "content")
     code = main(["check", "--root", str(project), "--today", "2026-11-23"])
@@ -189,10 +201,16 @@ def test_equivalences_are_seen_from_the_other_side_with_who_declared_them(pathwa
     items = [text(li) for li in bloc.select("section[aria-labelledby=equivalences-titre] li")]
     assert items == ["Hôtel (RNCP1008) déclare son bloc RNCP1008BC01 équivalent à ce bloc"]
     assert bloc.select_one('section[aria-labelledby=equivalences-titre] a[href="/catalogue/fiches/rncp1008/"]')
-    assert soup(pathways, "fiches/rncp1007/blocs/rncp1007bc01").select_one("section[aria-labelledby=equivalences-titre]") is None
+    first = [text(li) for li in soup(pathways, "fiches/rncp1007/blocs/rncp1007bc01").select("section[aria-labelledby=equivalences-titre] li")]
+    assert first == ["India (RNCP1009) déclare la certification entière équivalente à ce bloc"]
     fiche = [text(li) for li in soup(pathways, "fiches/rncp1007").select("#cadre-legal .liste-simple li") if "déclare" in text(li)]
     assert fiche == ["Hôtel (RNCP1008) déclare son bloc RNCP1008BC01 équivalent au bloc RNCP1007BC02 de cette certification",
-                     "Hôtel (RNCP1008) déclare la certification entière équivalente à cette certification"]
+                     "Hôtel (RNCP1008) déclare la certification entière équivalente à cette certification",
+                     "India (RNCP1009) déclare la certification entière équivalente au bloc RNCP1007BC01 de cette certification"]
+    # declared by both sides: said once, as such, on each side
+    for numero in ("rncp1010", "rncp1011"):
+        items = [text(li) for li in soup(pathways, f"fiches/{numero}").select("#cadre-legal .liste-simple li") if "quivalent" in text(li)]
+        assert len(items) == 1 and items[0].endswith("(déclarée par les deux certifications)"), items
     own = [text(li) for li in soup(pathways, "fiches/rncp1008").select("#cadre-legal .liste-simple li") if "Golf" in text(li)]
     assert own and all(item.endswith("(déclarée par cette certification)") for item in own)
 
@@ -203,11 +221,7 @@ def test_a_title_edited_three_hops_away_is_remade_by_the_quick_path_as_by_a_clea
 
     from .test_incremental import config, files
 
-    project = tmp_path / "p"
-    (project / "content" / "fiches").mkdir(parents=True)
-    (project / "content" / "site.yaml").write_text((ROOT / "content" / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    for name, body in PATHWAYS.items():
-        (project / "content" / "fiches" / name).write_text(body, encoding="utf-8")
+    project = _project(tmp_path, PATHWAYS)
     session = Session()
     build(config(project, tmp_path / "warm"), session=session)
     for numero, old, new in (("rncp1004", "Delta", "Delta renouvelée"), ("rncp1008", "Hôtel", "Hôtel et tourisme")):
@@ -295,3 +309,34 @@ def test_a_related_title_edited_is_remade_by_the_quick_path_as_by_a_clean_build(
     build(config(project, tmp_path / "clean", use_cache=False))
     assert files(tmp_path / "warm") == files(tmp_path / "clean")
     assert "Golf avancé (RNCP2007)" in text(soup(tmp_path / "warm", "fiches/rncp2001").select_one("#proches"))
+
+
+def test_a_number_outside_the_catalogue_keeps_the_title_each_fiche_gives_it(pathways):
+    for numero, titre in (("rncp1012", "Titre selon Lima"), ("rncp1013", "Titre selon Mike")):
+        chain = [text(li) for li in soup(pathways, f"fiches/{numero}").select("#cadre-legal ol.lignee > li")]
+        assert chain[0].startswith(f"{titre} — RNCP888 sur le site de France compétences"), chain
+
+
+def test_a_loop_stays_a_warning_through_quick_edits_and_fails_strict(tmp_path, capsys):
+    from builder.build import build
+    from builder.serve.session import Session
+
+    from .test_incremental import config, files
+
+    project = _project(tmp_path, PATHWAYS)
+    session = Session()
+    first = build(config(project, tmp_path / "warm"), session=session)
+    assert [p.path for p in first.problems if "lineage loops" in p.message] == ["content/fiches/rncp1005.yaml"]
+    # a text edit elsewhere: quick, the warning kept; a line added above the loop's link: the whole way, moved
+    for numero, old, new in (("rncp1007", "Bloc 1 de Golf", "Bloc 1 de Golf, revu"),
+                             ("rncp1005", "intitule: Écho\n", "intitule: Écho\n# une note\n")):
+        file = project / "content" / "fiches" / f"{numero}.yaml"
+        file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        report = build(config(project, tmp_path / "warm"), session=session)
+        assert report.quick == (numero == "rncp1007")
+        clean = build(config(project, tmp_path / "clean", use_cache=False))
+        assert report.problems == clean.problems
+        assert files(tmp_path / "warm") == files(tmp_path / "clean")
+    assert [(p.line, p.column) for p in clean.problems if "lineage loops" in p.message] == [(14, 13)]
+    capsys.readouterr()
+    assert main(["check", "--root", str(project), "--strict", "--today", "2026-11-23"]) == 1  # written by the school

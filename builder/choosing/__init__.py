@@ -1,2 +1,3 @@
-"""Helping a student choose: results drawn as charts (and, with the next steps of issue 23, the
-comparison page and pathways both ways)."""
+"""Helping a student choose (issue 23): a fiche's results drawn as a chart, related
+certifications, and the helpers that show a fiche's lineage and the equivalences declared with
+it (the lineage itself is content: builder/content/lignee.py)."""

@@ -131,12 +131,12 @@ def graphique_resultats(statistiques: Sequence[StatistiquePromotion], ident: str
                 par_annee[i].append((k, py))
                 suite = True
             parts.append(f'<g class="{serie.classe}"><path d="{"".join(trace)}"/>{"".join(points)}</g>')
-        etiquettes = []
+        etiquettes: list[list[str]] = [[] for _ in series]  # per series: one group, its colour once
         for i, (x, s) in enumerate(zip(centres, lignes)):
             for k, ly in sorted(_espacer(par_annee[i]).items()):
                 valeur = getattr(s, series[k].champ)
-                etiquettes.append(f'<text class="{series[k].classe}" x="{x + 6}" y="{ly}">{_pourcentage(valeur)}</text>')
-        parts.append(f'<g class="g-v">{"".join(etiquettes)}</g>')
+                etiquettes[k].append(f'<text x="{x + 6}" y="{ly}">{_pourcentage(valeur)}</text>')
+        parts += [f'<g class="g-v {serie.classe}">{"".join(textes)}</g>' for serie, textes in zip(series, etiquettes)]
         y = bas + 6 + max(0, max((ly for annee in par_annee for ly in _espacer(annee).values()), default=0) - bas)
     hauteur = y + 4
     titre = f"graphique-{ident}-titre"
@@ -146,7 +146,7 @@ def graphique_resultats(statistiques: Sequence[StatistiquePromotion], ident: str
                    + (f'<li class="g-l-vae">{LEGENDE_BARRES[1]}</li>' if vae else "") + legende)
     return Markup(
         f'<figure class="graphique">'
-        f'<div class="graphique-boite" tabindex="0" role="group" aria-labelledby="{titre}"><svg role="img" aria-labelledby="{titre}" width="{largeur}" height="{hauteur}" '
+        f'<div class="graphique-boite" tabindex="0" role="group" aria-label="Graphique, défile sur un petit écran"><svg role="img" aria-labelledby="{titre}" width="{largeur}" height="{hauteur}" '
         f'viewBox="0 0 {largeur} {hauteur}"><title id="{titre}">{escape(resume(lignes))}</title>{"".join(parts)}</svg></div>'
         f'<figcaption><ul class="legende" aria-hidden="true">{legende}</ul></figcaption></figure>'
     )

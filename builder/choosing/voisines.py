@@ -2,9 +2,9 @@
 
 - "Pour le même métier": fiches sharing ROME codes with it, the most codes shared first, then
   active before inactive, then the nearest level, then by number;
-- "Pour aller plus loin": fiches one or two levels up sharing a ROME or NSF code, the most codes
-  shared first, then active first, then the nearer level, then by number (none already in the
-  first list).
+- "Pour aller plus loin": fiches one or two levels up, those sharing a ROME code (the same job)
+  before those sharing only an NSF code (the same domain), then active first, then the nearer
+  level, then by number (none already in the first list).
 
 At most LIMITE each. Computed once per catalogue from an index of codes (each fiche counts the
 fiches of its own codes, never every pair of fiches), and kept on the catalogue object: a

@@ -44,12 +44,11 @@ class Catalogue:
     _successeurs: dict[str, list[Fiche]] = field(init=False)  # number -> fiches naming it as predecessor
     _predecesseurs: dict[str, list[Fiche]] = field(init=False)  # number -> fiches naming it as successor
     _declarations: dict[str, list[tuple[Fiche, Correspondance]]] = field(init=False)  # number -> equivalences naming it
-    _intitules: dict[str, str] = field(init=False)  # number -> the title a fiche gives it
     _terms: dict[tuple[str, str], Term] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.by_numero = {f.numero: f for f in self.fiches}
-        self._successeurs, self._predecesseurs, self._declarations, self._intitules = {}, {}, {}, {}
+        self._successeurs, self._predecesseurs, self._declarations = {}, {}, {}
         for fiche in self.fiches:
             for ancienne in fiche.anciennes_certifications:
                 self._successeurs.setdefault(ancienne.numero, []).append(fiche)
@@ -58,9 +57,6 @@ class Catalogue:
             for correspondance in fiche.correspondances:
                 if correspondance.numero != fiche.numero:
                     self._declarations.setdefault(correspondance.numero, []).append((fiche, correspondance))
-            for liee in (*fiche.anciennes_certifications, *fiche.nouvelles_certifications):
-                if liee.intitule:
-                    self._intitules.setdefault(liee.numero, liee.intitule)
 
     def est_active(self, fiche: Fiche) -> bool:
         """Active unless marked inactive or past the end of its registration (on the build date)."""
@@ -131,14 +127,30 @@ class Catalogue:
         """Fiches of the catalogue that name this number as their successor."""
         return self._predecesseurs.get(numero, [])
 
-    def intitule_declare(self, numero: str) -> str | None:
-        """The title a fiche of the catalogue gives to this number (one outside the catalogue)."""
-        return self._intitules.get(numero)
-
-    def declarations_vers(self, fiche: Fiche) -> list[tuple[Fiche, Correspondance]]:
+    def declarations_vers(self, fiche: Fiche, toutes: bool = False) -> list[tuple[Fiche, Correspondance]]:
         """The equivalences other fiches of the catalogue declare with this one: each with the
-        fiche that declares it, in the catalogue's order."""
-        return self._declarations.get(fiche.numero, [])
+        fiche that declares it, in the catalogue's order; without those this fiche declares too
+        (see `reciproque`), unless `toutes`."""
+        found = self._declarations.get(fiche.numero, [])
+        if toutes:
+            return found
+        own = {_sens(fiche.numero, c) for c in fiche.correspondances}
+        return [(other, c) for other, c in found if _inverse(other.numero, c) not in own]
+
+    def reciproque(self, fiche: Fiche, c: Correspondance) -> bool:
+        """Whether the other fiche declares this equivalence too (the same blocs, seen from its side)."""
+        other = self.by_numero.get(c.numero)
+        return other is not None and _inverse(fiche.numero, c) in {_sens(other.numero, d) for d in other.correspondances}
+
+
+def _sens(numero: str, c: Correspondance) -> tuple:
+    """An equivalence as declared by fiche `numero`: (its blocs, the other fiche, their blocs)."""
+    return (numero, tuple(sorted(c.bloc)), c.numero, tuple(sorted(c.bloc_correspondant)))
+
+
+def _inverse(numero: str, c: Correspondance) -> tuple:
+    """The same equivalence, as the other fiche would declare it."""
+    return (c.numero, tuple(sorted(c.bloc_correspondant)), numero, tuple(sorted(c.bloc)))
 
 
 def fiche_order(fiche: Fiche) -> tuple[str, str, int]:
@@ -203,11 +215,11 @@ def _boucles(catalogue: Catalogue, files_of: dict[str, Path], shown: dict[Path, 
         document, _ = read_document(files_of[where], shown[files_of[where]])
         line, column = document.position(loc) if loc else (0, 0)
         chain = " → ".join([*loop, loop[0]])
-        problems.append(Problem(
+        problems += mark_official(catalogue.complete(where), [Problem(
             shown[files_of[where]], line, column, field_path(loc),
             f"the lineage loops: {chain} (each replaced by the next); pages show it up to where it comes back. "
             "Check `anciennes_certifications` and `nouvelles_certifications`: a certification cannot replace one "
-            "that replaces it", severity="warning"))
+            "that replaces it", severity="warning")])
     return problems
 
 

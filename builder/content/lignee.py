@@ -11,7 +11,7 @@ where it comes back; `boucles` finds such loops for `catalogue check`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
@@ -34,50 +34,54 @@ class Maillon:
 
 def suivantes(catalogue: Catalogue, numero: str) -> list[str]:
     """The numbers of the certifications that replace this one, declared on either side."""
-    fiche = catalogue.by_numero.get(numero)
-    found = [n.numero for n in fiche.nouvelles_certifications] if fiche is not None else []
-    found += [f.numero for f in catalogue.successeurs_par_numero(numero)]
-    return list(dict.fromkeys(n for n in found if n != numero))
+    return [n for n, _ in _liens(catalogue, numero, "nouvelles_certifications", catalogue.successeurs_par_numero)]
 
 
 def precedentes(catalogue: Catalogue, numero: str) -> list[str]:
     """The numbers of the certifications this one replaces, declared on either side."""
+    return [n for n, _ in _liens(catalogue, numero, "anciennes_certifications", catalogue.predecesseurs_par_numero)]
+
+
+def _liens(catalogue: Catalogue, numero: str, champ: str, autres: Any) -> list[tuple[str, str | None]]:
+    """Linked numbers, each with the title this fiche gives it (for one outside the catalogue),
+    its own declarations first, then the fiches naming it, without itself or repeats."""
     fiche = catalogue.by_numero.get(numero)
-    found = [a.numero for a in fiche.anciennes_certifications] if fiche is not None else []
-    found += [f.numero for f in catalogue.predecesseurs_par_numero(numero)]
-    return list(dict.fromkeys(n for n in found if n != numero))
+    found: dict[str, str | None] = {}
+    for liee in getattr(fiche, champ) if fiche is not None else ():
+        found.setdefault(liee.numero, liee.intitule)
+    for other in autres(numero):
+        found.setdefault(other.numero, None)
+    found.pop(numero, None)
+    return list(found.items())
 
 
 def lignee(catalogue: Catalogue, fiche: Fiche) -> list[Maillon]:
     """The lineage of a fiche, oldest first, the fiche itself included (rank 0); empty when it
-    has no link. Each certification appears once, at the rank where the walk first met it."""
-    seen = {fiche.numero}
+    has no link. Each way is walked on its own, each certification met once in it, at the rank
+    where it was first met (with a loop, one may then be both before and after). A number
+    outside the catalogue carries the title the fiche that names it gives it."""
     chain = [Maillon(fiche.numero, fiche, 0)]
-    for step, sens in ((-1, precedentes), (1, suivantes)):
+    for step, champ, autres in ((-1, "anciennes_certifications", catalogue.predecesseurs_par_numero),
+                                (1, "nouvelles_certifications", catalogue.successeurs_par_numero)):
+        seen = {fiche.numero}
         front = [fiche.numero]
         for depth in range(1, PROFONDEUR_MAX + 1):
             following = []
             for numero in front:
                 if numero not in catalogue.by_numero:
                     continue  # outside the catalogue: its own links are unknown
-                for other in sens(catalogue, numero):
+                for other, intitule in _liens(catalogue, numero, champ, autres):
                     if other not in seen:
                         seen.add(other)
                         following.append(other)
-                        chain.append(Maillon(other, catalogue.by_numero.get(other), step * depth, _declared_title(catalogue, other)))
+                        known = catalogue.by_numero.get(other)
+                        chain.append(Maillon(other, known, step * depth, None if known is not None else intitule))
             front = following
             if not front:
                 break
     if len(chain) == 1:
         return []
     return sorted(chain, key=lambda m: m.rang)
-
-
-def _declared_title(catalogue: Catalogue, numero: str) -> str | None:
-    """The title a fiche of the catalogue gives to a certification outside it."""
-    if numero in catalogue.by_numero:
-        return None
-    return catalogue.intitule_declare(numero)
 
 
 def remplacantes_actives(catalogue: Catalogue, fiche: Fiche) -> list[tuple[Fiche, list[str]]]:

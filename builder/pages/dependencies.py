@@ -73,9 +73,9 @@ def _vu(catalogue: Catalogue, fiche: Fiche) -> tuple:
 class Digests:
     """The digest of each dependency key, computed once per build."""
 
-    def __init__(self, catalogue: Catalogue, kinds: dict[str, Callable[[Catalogue], Any]] | None = None):
+    def __init__(self, catalogue: Catalogue, kinds: dict[str, Callable[..., Any]] | None = None):
         self.catalogue = catalogue
-        self.kinds = kinds or {}  # the features' own (see builder/site.py), each of the whole catalogue
+        self.kinds = kinds or {}  # the features' own (see builder/site.py): f(catalogue, *rest of the key)
         self.digest = memoize(self._digest)
 
     def signature(self, global_key: str, path: str, deps: Iterable[Key]) -> str:
@@ -113,7 +113,8 @@ class Digests:
             # and, of the fiches around it, what its lineage and equivalences declared by others show
             chaine = [(x.numero, x.rang, x.intitule) + (_vu(c, x.fiche) if x.fiche else ()) for x in lignee(c, fiche)]
             actives = [(f.numero, f.intitule, via) for f, via in remplacantes_actives(c, fiche)]
-            declarees = [(f.numero, f.intitule, d.bloc, d.bloc_correspondant) for f, d in c.declarations_vers(fiche)]
+            declarees = [(f.numero, f.intitule, d.bloc, d.bloc_correspondant) for f, d in c.declarations_vers(fiche, toutes=True)]
+            declarees.append([c.reciproque(fiche, d) for d in fiche.correspondances])
             return _hash(others, successeurs, term_labels(c, fiche), chaine, actives, declarees)
         if kind == "resume":
             return _hash([(t.name, t.titre, t.description, len(t.terms)) for t in c.taxonomies.values()])
