@@ -154,6 +154,8 @@ def test_without_javascript_a_form_leads_to_the_departement_pages(browser, origi
     page = context.new_page()
     page.goto(f"{origin}{BASE_PATH}recherche/")
     page.click("noscript form button")
+    page.wait_for_url(f"{origin}{BASE_PATH}departements/**")
+    page.wait_for_load_state("load")  # a click returns once the navigation is committed, not loaded
     assert page.url.split("?")[0] == f"{origin}{BASE_PATH}departements/"
     assert page.locator("a[href$='/departements/35-ille-et-vilaine/']").count() == 1
     context.close()
