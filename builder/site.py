@@ -27,7 +27,8 @@ def plan_site(catalogue: Catalogue, urls: Urls, site: Site) -> list[Page]:
         pages += plan_fiche(catalogue, urls, site, fiche)
     pages += plan_taxonomies(catalogue, urls, site.fiches_par_page)
     for feature in FEATURES:
-        pages += feature.site_pages(catalogue, urls, site)
+        if hasattr(feature, "site_pages"):
+            pages += feature.site_pages(catalogue, urls, site)
     pages += plan_errors_and_robots()
     return pages + plan_sitemaps(sorted(urls.absolute(p.path) for p in pages if p.in_sitemap), urls)
 

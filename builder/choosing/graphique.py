@@ -132,12 +132,14 @@ def graphique_resultats(statistiques: Sequence[StatistiquePromotion], ident: str
                 suite = True
             parts.append(f'<g class="{serie.classe}"><path d="{"".join(trace)}"/>{"".join(points)}</g>')
         etiquettes: list[list[str]] = [[] for _ in series]  # per series: one group, its colour once
+        plus_bas = bas  # the lowest label
         for i, (x, s) in enumerate(zip(centres, lignes)):
             for k, ly in sorted(_espacer(par_annee[i]).items()):
                 valeur = getattr(s, series[k].champ)
                 etiquettes[k].append(f'<text x="{x + 6}" y="{ly}">{_pourcentage(valeur)}</text>')
+                plus_bas = max(plus_bas, ly)
         parts += [f'<g class="g-v {serie.classe}">{"".join(textes)}</g>' for serie, textes in zip(series, etiquettes)]
-        y = bas + 6 + max(0, max((ly for annee in par_annee for ly in _espacer(annee).values()), default=0) - bas)
+        y = plus_bas + 6
     hauteur = y + 4
     titre = f"graphique-{ident}-titre"
     legende = "".join(f'<li class="{serie.classe}">{escape(serie.libelle)}</li>' for serie in series)

@@ -24,7 +24,3 @@ def relate(catalogue: Any) -> None:
 
 def fiche_page_deps(fiche: Fiche) -> list[tuple[str, str]]:
     return [("voisines de", fiche.numero)]
-
-
-def site_pages(catalogue: Any, urls: Any, site: Any) -> list:
-    return []  # the comparison page comes with the next step of issue 23

@@ -74,15 +74,12 @@ def _calcule(catalogue: Catalogue) -> Voisines:
         metiers, tous = codes_de[i]
         exclus = {i}
 
-        def proximite(j: int, niveau: int | None = niveau) -> int:
-            return abs(niveaux[j] - niveau) if niveau is not None and niveaux[j] is not None else 9  # type: ignore[operator]
-
         if niveau not in etapes_de:  # for the same job: by levels ever farther, then those without a level
             distances = sorted({proximite_de(n, niveau) for n in niveaux_connus} | {9})
             etapes_de[niveau] = [(inact, [n for n in [*niveaux_connus, None] if proximite_de(n, niveau) == d])
                                  for inact in (0, 1) for d in distances]
         meme = _classe(metiers, rome, groupes, etapes_de[niveau], exclus,
-                       lambda j, k: (-k, inactive[j], proximite(j), ordre[j]), sets, LIMITE)
+                       lambda j, k, niveau=niveau: (-k, inactive[j], proximite_de(niveaux[j], niveau), ordre[j]), sets, LIMITE)
         loin: list[int] = []
         if niveau is not None:  # the same job a level or two up, then the same domain
             domaines = [code for code in tous if code not in metiers]

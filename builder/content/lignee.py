@@ -111,9 +111,30 @@ def remplacantes_actives(catalogue: Catalogue, fiche: Fiche) -> list[tuple[Fiche
     return found
 
 
+def sur_une_boucle(catalogue: Catalogue, numero: str) -> bool:
+    """Whether this fiche is on a loop of `boucles`: walking what replaces it comes back to it."""
+    seen, front = set(), [numero]
+    while front:
+        following = []
+        for current in front:
+            for other in suivantes(catalogue, current):
+                if other == numero:
+                    return True
+                if other not in seen and other in catalogue.by_numero:
+                    seen.add(other)
+                    following.append(other)
+        front = following
+    return False
+
+
 def boucles(catalogue: Catalogue) -> list[list[str]]:
     """Loops in the lineages of the catalogue (A replaced by B, B replaced by A), each once:
     the numbers on it, from the smallest."""
+    from .catalogue import numero_order  # the catalogue module reads this one
+
+    def _ordre(numero: str) -> tuple[bool, int]:
+        return numero_order(catalogue.by_numero[numero])
+
     found: set[tuple[str, ...]] = set()
     state: dict[str, int] = {}  # 1: being walked, 2: done
     for start in sorted(catalogue.by_numero):
@@ -142,9 +163,3 @@ def boucles(catalogue: Catalogue) -> list[list[str]]:
                 path.append(other)
                 stack.append((other, suivantes(catalogue, other)))
     return sorted((list(loop) for loop in found), key=lambda loop: [_ordre(n) for n in loop])
-
-
-def _ordre(numero: str) -> tuple[bool, int]:
-    digits = "".join(c for c in numero if c.isdigit())
-    return (numero.startswith("RS"), int(digits or 0))
-

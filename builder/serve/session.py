@@ -23,7 +23,7 @@ from ..content.catalogue import check_files
 from ..content import memo
 from ..content.catalogue import Catalogue, fiche_order
 from ..config import Config
-from ..content.lignee import boucles, lignee
+from ..content.lignee import lignee, sur_une_boucle
 from ..pages.dependencies import referenced
 from ..errors import Problem, display_path
 from ..output.publish import Publication
@@ -231,7 +231,7 @@ def remake_edited(config: Config, inputs: str, key: str, files: dict[str, str], 
                 return None
             retitled[new.numero] = new.intitule
         news.append(new)
-    if {f.numero for f in news} & {n for loop in boucles(last.catalogue) for n in loop}:
+    if any(sur_une_boucle(last.catalogue, f.numero) for f in news):
         return None  # its loop warning is located in its file: read again, the whole way
     steps.done("load and validate")
     for (path, (found, sha)), shown_as in zip(zip(edited, checked), shown):
