@@ -207,6 +207,27 @@ def generate(folder: Path, fiches: int, seed: int = 26224) -> Path:
                              | ({"lat": round(lat + rng.uniform(-0.03, 0.03), 5), "lon": round(lon + rng.uniform(-0.04, 0.04), 5)}
                                 if rng.random() < 0.7 else {}))
             fiche["lieux_preparation"].append(dict(rng.choice(known)))
+        fiche["statistiques"] = statistics(random.Random(seed * 100_003 + i), actif, end)
         path = folder / "content" / "fiches" / f"{numero.lower()}.yaml"
         path.write_text(yaml.dump(fiche, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
     return folder
+
+
+def statistics(rng: random.Random, actif: bool, end: int) -> list[dict]:
+    """Results by promotion (drawn apart, so that the rest of the catalogue is the same as
+    before they were added): an assumed share, half the active fiches and a fifth of the
+    inactive ones, with one to six promotions, a few VAE certified, rates often missing."""
+    if rng.random() >= (0.5 if actif else 0.2):
+        return []
+    last = min(end, 2025) - 1
+    size = rng.randint(8, 400)
+    rows = []
+    for year in range(last - rng.randint(0, 5), last + 1):
+        row = {"annee": year, "nombre_certifies": max(1, int(size * rng.uniform(0.7, 1.3)))}
+        if rng.random() < 0.6:
+            row["nombre_certifies_vae"] = int(row["nombre_certifies"] * rng.uniform(0, 0.2))
+        for field in ("taux_insertion_global_6mois", "taux_insertion_metier_6mois", "taux_insertion_metier_2ans"):
+            if rng.random() < 0.7:
+                row[field] = rng.randint(35, 98)
+        rows.append(row)
+    return rows

@@ -37,7 +37,11 @@ def pages(site: Path) -> dict[str, str]:
         return str(found[0].parent.relative_to(site)) + "/"
 
     fiche_with_places = first("fiches/*/lieux/index.html").removesuffix("lieux/")
+    charted = [f.stem for f in sorted((site / "comparer").glob("rncp*.json"))
+               if not f.stem.endswith("-lieux") and json.loads(f.read_text(encoding="utf-8"))["graphique"]]
     return {
+        "fiche with a chart": f"fiches/{charted[0]}/",
+        "compare, three fiches": "comparer/?f=" + ",".join(n.upper() for n in charted[:3]),
         "home": "",
         "home, page 2": first("page/*/index.html"),
         "search": "recherche/",

@@ -1,5 +1,6 @@
 """Search benchmark: build generated catalogues, then measure the Pagefind index and, in
-Chromium, the bytes a student downloads for the search page and the first queries.
+Chromium, the bytes a student downloads for the search page and the first queries, and for a
+comparison of three fiches (the compare page on a cold cache).
 
     make bench-search                 # 1,000 and 10,000 fiches
     python -m benchmarks.search 2000  # other sizes
@@ -92,11 +93,33 @@ def measure(site: Path) -> dict[str, int]:
                 settle()
                 figures[f"near {town}"], figures[f"near {town} requests"] = sum(transferred[seen:]), len(transferred) - seen
                 figures[f"near {town} results"] = page.inner_text("#recherche-etat")
+            for name, numeros in comparisons(site).items():  # each in a fresh context: a cold cache
+                cold = browser.new_context()
+                before = len(transferred)
+                cold.on("requestfinished", finished)
+                tab = cold.new_page()
+                tab.goto(f"http://127.0.0.1:{server.server_port}/catalogue/comparer/?f={','.join(numeros)}")
+                tab.wait_for_function("document.querySelectorAll('#comparer-table thead th').length === 3")
+                tab.wait_for_load_state("networkidle")
+                figures[name], figures[f"{name} requests"] = sum(transferred[before:]), len(transferred) - before
+                figures[f"{name} fiches"] = ", ".join(numeros)
+                cold.close()
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
     return figures
+
+
+def comparisons(site: Path) -> dict[str, list[str]]:
+    """Three fiches to compare: the first three numbers, and the three whose files for the
+    compare page are the largest (the heaviest comparison of the catalogue)."""
+    files = sorted((site / "comparer").glob("*.json"))
+    fiches = [f for f in files if not f.stem.endswith("-lieux")]
+    numero = lambda f: f.stem.upper()  # noqa: E731
+    largest = sorted(fiches, key=lambda f: (-f.stat().st_size, f.name))[:3]
+    return {"compare, first three": [numero(f) for f in fiches[:3]],
+            "compare, heaviest three": [numero(f) for f in largest]}
 
 
 def run(fiches: int) -> None:
@@ -126,6 +149,9 @@ def run(fiches: int) -> None:
     for town, km in NEAR:
         print(f"  near «{town}», {km} km: {kb(figures[f'near {town}'])} in {figures[f'near {town} requests']} requests: "
               f"{figures[f'near {town} results']}")
+    for name in [k for k in figures if k.startswith("compare, ") and not k.endswith((" requests", " fiches"))]:
+        print(f"  {name} ({figures[name + ' fiches']}), cold cache: {kb(figures[name])} in "
+              f"{figures[name + ' requests']} requests (goal < 60 KB)")
     print(f"  peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
 
 

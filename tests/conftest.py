@@ -46,6 +46,25 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(FIXTURES / "site" / "content", tmp_path_factory.mktemp("fixture") / "site")
 
 
+FLAG_SCRIPT = 'document.documentElement.classList.add("js")'  # base.html: shows the scripts' buttons at once
+
+
+def site_scripts(file: Path) -> list[tuple[str | None, str | None]]:
+    """The scripts (type, src) a page of the site has: the flag and the comparison on every page,
+    and its own on the search page, the compare page and a fiche's page."""
+    own = {"recherche": "recherche.js", "comparer": "comparer.js"}.get(file.parent.name)
+    if file.parent.parent.name == "fiches":
+        own = "sommaire.js"
+    return [(None, None), ("module", f"{BASE_PATH}assets/comparaison.js")] + ([("module", f"{BASE_PATH}assets/{own}")] if own else [])
+
+
+def foreign_scripts(html) -> list:
+    """The scripts of a parsed page other than the site's own and its schema.org data."""
+    return [tag for tag in html.select("script")
+            if not (tag.get("type") == "application/ld+json" or tag.string == FLAG_SCRIPT
+                    or (tag.get("src") or "").startswith(f"{BASE_PATH}assets/"))]
+
+
 def _serve(directory: Path) -> Iterator[str]:
     server = make_server(directory, BASE_PATH, 0, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -89,7 +108,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1024, "height": 800})
+    # just below the wide layout (1,024 px and more: test_compare.py), where search filters open with a button
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

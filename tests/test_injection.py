@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from builder.cli import main
 
-from .conftest import ROOT
+from .conftest import FLAG_SCRIPT, ROOT, site_scripts
 
 NUMERO = "RNCP77777"
 
@@ -137,7 +137,8 @@ def test_no_markup_comes_from_the_content(hostile_site):
         for tag in data:
             assert "<" not in tag.string and json.loads(tag.string)["@context"] == "https://schema.org", file
         scripts = [(tag.get("type"), tag.get("src")) for tag in html.find_all("script") if tag not in data]
-        assert scripts == ([("module", "/catalogue/assets/recherche.js")] if file.parent.name == "recherche" else []), file
+        assert scripts == site_scripts(file), file
+        assert html.find("script", src=None, type=None).string == FLAG_SCRIPT, file
         assert html.find_all(["iframe", "img", "object", "embed"]) == [], file
         for tag in html.find_all(True):
             for name, value in tag.attrs.items():

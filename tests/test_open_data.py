@@ -399,6 +399,9 @@ def test_open_data_files_are_optional(tmp_path):
     assert "Les colonnes du fichier CSV" not in page.get_text()
     fiche = soup(site / "fiches" / "rncp26224" / "index.html")
     assert fiche.find("link", type="application/json") is None and fiche.find("a", href=re.compile(r"\.json$")) is None
+    # the compare page's own small files stay: comparing is not open data
+    assert sorted(p.name for p in (site / "comparer").glob("*.json")) == [
+        "rncp16959-lieux.json", "rncp16959.json", "rncp26224-lieux.json", "rncp26224.json"]
 
 
 def test_csv_cells_never_start_a_formula(tmp_path):

@@ -15,7 +15,7 @@ from builder.config import Config
 from builder.pages.page import lettre_de
 from builder.slugs import normalise
 
-from .conftest import BASE_PATH, FIXTURES, ROOT, build_site
+from .conftest import BASE_PATH, FIXTURES, FLAG_SCRIPT, ROOT, build_site, site_scripts
 
 
 def soup(site: Path, path: str) -> BeautifulSoup:
@@ -41,15 +41,15 @@ def test_every_page_is_french_with_one_h1_and_a_title(fixture_site, example_site
             assert page.find("main", id="contenu"), file
 
 
-def test_only_the_search_page_has_a_script_and_no_dead_pole_emploi_links(fixture_site, example_site):
+def test_scripts_only_add_to_pages_and_no_dead_pole_emploi_links(fixture_site, example_site):
+    """Reading needs no JavaScript: every page has the comparison's buttons (shown by a one-line
+    flag) and tray; the search page, the compare page and a fiche's contents add their own."""
     for site in (fixture_site, example_site):
         for file in site.rglob("*.html"):
             html = BeautifulSoup(file.read_text(), "html.parser")
             scripts = [(s.get("type"), s.get("src")) for s in html.find_all("script") if s.get("type") != "application/ld+json"]
-            if file.parent.name == "recherche":
-                assert scripts == [("module", "/catalogue/assets/recherche.js")]
-            else:
-                assert scripts == [], file  # reading needs no JavaScript
+            assert scripts == site_scripts(file), file
+            assert html.find("script", src=None, type=None).string == FLAG_SCRIPT
             assert "pole-emploi" not in str(html), file
 
 

@@ -199,7 +199,7 @@ def test_the_search_page_does_not_shift_while_results_come(page, origin):
 
 
 def test_near_me_filters_load_their_values_when_opened_and_count_the_fiches_near(browser, origin):
-    context = browser.new_context()
+    context = browser.new_context(viewport={"width": 1000, "height": 720})  # the filters behind their button
     fetched: list[str] = []
     context.on("requestfinished", lambda r: fetched.append(r.url))
     page = context.new_page()

@@ -16,7 +16,8 @@ import pytest
 from .conftest import BASE_PATH, ROOT, chromium_path
 
 SCRIPT = Path(__file__).with_name("lighthouse_seo.mjs")
-PAGES = ["", "fiches/rncp26224/", "fiches/rncp16959/blocs/rncp16959bc03/", "niveaux/7/", "recherche/", "donnees/"]
+PAGES = ["", "fiches/rncp26224/", "fiches/rncp16959/blocs/rncp16959bc03/", "niveaux/7/", "recherche/", "donnees/",
+         "comparer/?f=RNCP26224,RNCP16959"]
 
 
 @pytest.fixture(scope="module")

@@ -62,17 +62,19 @@ def _espacer(positions: list[tuple[int, int]]) -> dict[int, int]:
     return placees
 
 
-def resume(lignes: Sequence[StatistiquePromotion]) -> str:
-    """What the chart shows, in one sentence (its accessible name)."""
+def resume(lignes: Sequence[StatistiquePromotion], valeurs: str = "dans le tableau qui suit") -> str:
+    """What the chart shows, in one sentence (its accessible name), and where its values are written."""
     annees = [s.annee for s in lignes]
     debut, fin = min(annees), max(annees)
     periode = f"en {debut}" if debut == fin else f"de {debut} à {fin}"
-    return f"Graphique des résultats par promotion {periode} ; les valeurs sont dans le tableau qui suit."
+    return f"Graphique des résultats par promotion {periode} ; les valeurs sont {valeurs}."
 
 
-def graphique_resultats(statistiques: Sequence[StatistiquePromotion], ident: str = "resultats") -> Markup:
+def graphique_resultats(statistiques: Sequence[StatistiquePromotion], ident: str = "resultats",
+                        alternative: str = "dans le tableau qui suit") -> Markup:
     """The chart of these promotions (oldest on the left), or nothing when none has a figure
-    to draw. `ident` makes the element ids unique on a page that shows several charts."""
+    to draw. `ident` makes the element ids unique on a page that shows several charts;
+    `alternative` says where the values are written out (the accessible alternative)."""
     lignes = sorted((s for s in statistiques if _a_des_valeurs(s)), key=lambda s: s.annee)
     if not lignes:
         return Markup("")
@@ -149,7 +151,7 @@ def graphique_resultats(statistiques: Sequence[StatistiquePromotion], ident: str
     return Markup(
         f'<figure class="graphique">'
         f'<div class="graphique-boite" tabindex="0" role="group" aria-label="Graphique, défile sur un petit écran"><svg role="img" aria-labelledby="{titre}" width="{largeur}" height="{hauteur}" '
-        f'viewBox="0 0 {largeur} {hauteur}"><title id="{titre}">{escape(resume(lignes))}</title>{"".join(parts)}</svg></div>'
+        f'viewBox="0 0 {largeur} {hauteur}"><title id="{titre}">{escape(resume(lignes, alternative))}</title>{"".join(parts)}</svg></div>'
         f'<figcaption><ul class="legende" aria-hidden="true">{legende}</ul></figcaption></figure>'
     )
 

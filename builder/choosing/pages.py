@@ -1,12 +1,20 @@
-"""What choosing adds to the site: the templates' helpers that draw a fiche's results, walk
-its lineage and list related certifications, and what a fiche page depends on for the latter."""
+"""What choosing adds to the site: the compare page and the small file of each fiche it reads;
+the templates' helpers that draw a fiche's results, walk its lineage and list related
+certifications, and what a fiche page depends on for the latter."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from ..content.catalogue import Catalogue
 from ..content.lignee import lignee, remplacantes_actives
 from ..content.model import Fiche
+from ..content.settings import Site
+from ..pages.page import Page
+from ..pages.urls import Urls
+from ..reference.nomenclature import VOIES_COURTES
+from . import comparaison
 from .graphique import graphique_resultats
 from .voisines import affected, digest, proches, voisines
 
@@ -24,3 +32,19 @@ def relate(catalogue: Any) -> None:
 
 def fiche_page_deps(fiche: Fiche) -> list[tuple[str, str]]:
     return [("voisines de", fiche.numero)]
+
+
+def fiche_pages(catalogue: Catalogue, urls: Urls, site: Site, fiche: Fiche) -> list[Page]:
+    """What the compare page reads of a fiche (always, whatever the open-data settings), and the
+    positions of its places when it has some."""
+    deps = [("fiche", fiche.numero), ("liens", fiche.numero)]  # itself; its successors and equivalences
+    pages = [Page(urls.comparaison(fiche), [], in_sitemap=False, deps=deps,
+                  produce=partial(comparaison.donnees, catalogue, urls))]
+    if comparaison.a_des_positions(fiche):
+        pages.append(Page(urls.comparaison_lieux(fiche), [], in_sitemap=False, deps=[("lieux de", fiche.numero)],
+                          produce=comparaison.fichier_positions))
+    return pages
+
+
+def site_pages(catalogue: Catalogue, urls: Urls, site: Site) -> list[Page]:
+    return [Page(urls.comparer(), ["comparer.html"], {"voies": [[code, libelle] for code, libelle in VOIES_COURTES.items()]})]

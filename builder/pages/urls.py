@@ -111,6 +111,23 @@ class Urls:
     def departement(self, code: str, nom: str) -> str:
         return self.term("departements", departement_slug(code, nom))
 
+    # -- choosing (builder/choosing/) ---------------------------------------------------
+    @staticmethod
+    def comparer() -> str:
+        """The compare page; the fiches compared are in its address: `comparer/?f=RNCP26224,RNCP16959`."""
+        return "comparer/"
+
+    COMPARAISON = "comparer/{slug}.json"  # what the compare page reads of a fiche (also used by comparer.js)
+
+    @classmethod
+    def comparaison(cls, fiche: Fiche) -> str:
+        return cls.COMPARAISON.format(slug=fiche.slug)
+
+    @staticmethod
+    def comparaison_lieux(fiche: Fiche) -> str:
+        """The positions of a fiche's places, read by the compare page for a town only."""
+        return f"comparer/{fiche.slug}-lieux.json"
+
     # -- open data (builder/donnees.py, builder/flux.py) ---------------------------------
     @classmethod
     def fiche_json(cls, fiche: Fiche) -> str:

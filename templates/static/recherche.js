@@ -7,6 +7,9 @@
 // download the whole index, so the page offers the static taxonomy pages for that. Filters
 // are loaded only when the student opens them, and the places only for a town.
 
+import { json, normaliser, paquet, trouverVille, distanceKm } from "./villes.js";
+import { bouton as boutonComparer } from "./comparaison.js";
+
 const racine = document.getElementById("recherche");
 const champ = document.getElementById("recherche-q");
 const champPres = document.getElementById("recherche-pres");
@@ -24,6 +27,7 @@ const GEO = racine.dataset.geo; // the towns: geo/departements.json, geo/cp/…,
 const PROXIMITE = racine.dataset.bundle + "proximite/"; // the places, written with the index
 const FICHES = racine.dataset.fiche; // a fiche's page: FICHES + number in lower case + "/"
 const PAR_PAGE = 10;
+const LARGE = window.matchMedia("(min-width: 64rem)"); // as style.css: the filters in a column of their own
 const VALEURS_VISIBLES = 12; // a filter with more values gets a field to find them
 const choisis = new Map(); // filter key -> Set of chosen values
 
@@ -37,20 +41,11 @@ let panneauOuvert = false; // the filter panel has been opened once: its counts 
 let baseComptes = null; // near a town: the fiche numbers the filter counts are made on
 let dernierProche = null; // near a town: the last search's places (their lots are fetched for the results shown)
 const groupesOuverts = new Set(); // the filter groups the visitor opened
-const fichiers = new Map(); // address -> promise of its JSON: each static file is fetched once
-
 function element(nom, classe, texte) {
   const noeud = document.createElement(nom);
   if (classe) noeud.className = classe;
   if (texte !== undefined) noeud.textContent = texte;
   return noeud;
-}
-
-function json(adresse) {
-  if (!fichiers.has(adresse)) {
-    fichiers.set(adresse, fetch(adresse).then((reponse) => (reponse.ok ? reponse.json() : null)).catch(() => null));
-  }
-  return fichiers.get(adresse);
 }
 
 async function chargerMoteur() {
@@ -101,59 +96,6 @@ function ecrireAdresse() {
 
 // -- near a town ----------------------------------------------------------------------------------
 
-function normaliser(nom) {
-  // as the gazetteer's keys (builder/geo.py): no accents, no case, no punctuation; St -> Saint
-  return nom.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-    .replace(/œ/g, "oe").replace(/æ/g, "ae").replace(/[^a-z0-9]+/g, " ").trim()
-    .replace(/\bste\b/g, "sainte").replace(/\bst\b/g, "saint")
-    .replace(/\bcedex\b.*$/, "").replace(/\s\d{1,2}\s?(e|er|eme|ieme)?(\sarrondissement)?$/, "").trim();
-}
-
-function paquet(c) {
-  // as builder/proximite.py: the file a name is in
-  for (const article of ["saint ", "sainte ", "le ", "la ", "les ", "l "]) {
-    if (c.startsWith(article) && c.length > article.length) return `${article[0]}-${c.slice(article.length, article.length + 2).trim()}`;
-  }
-  return c.slice(0, 2).trim() || "_";
-}
-
-function departementDuCode(cp) {
-  if (cp.startsWith("97")) return cp.slice(0, 3);
-  if (cp.startsWith("20")) return cp < "20200" ? "2a" : "2b";
-  return cp.slice(0, 2);
-}
-
-async function trouverVille(texte) {
-  // -> {nom, lat, lon, autres: [names of homonyms]} or null
-  const saisi = texte.trim();
-  const cp = saisi.match(/^(\d{5})\b/);
-  if (cp) {
-    const codes = await json(`${GEO}cp/${departementDuCode(cp[1])}.json`);
-    const communes = codes && codes[cp[1]];
-    if (!communes) return null;
-    const lat = communes.reduce((s, c) => s + c[1], 0) / communes.length;
-    const lon = communes.reduce((s, c) => s + c[2], 0) / communes.length;
-    return { nom: `${cp[1]} ${communes.map((c) => c[0]).join(", ")}`, lat, lon, autres: [] };
-  }
-  const precise = saisi.match(/^(.*?)\s*\(?\b(\d{2,3}|2[abAB])\)?$/); // "Saint-Denis (974)"
-  const nom = normaliser(precise ? precise[1] : saisi);
-  if (!nom) return null;
-  const noms = (await json(`${GEO}noms/${paquet(nom).replace(/ /g, "_")}.json`)) || [];
-  let trouves = noms.filter((c) => normaliser(c[0]) === nom);
-  if (precise) trouves = trouves.filter((c) => c[1].toLowerCase() === precise[2].toLowerCase());
-  if (!trouves.length) return null;
-  trouves.sort((a, b) => b[5] - a[5]); // homonyms: the town with the most postal codes (the biggest) first
-  const [premier, ...autres] = trouves;
-  return { nom: `${premier[0]} (${premier[1]})`, lat: premier[3], lon: premier[4], autres: autres.map((c) => `${c[0]} (${c[1]})`) };
-}
-
-function distanceKm(lat1, lon1, lat2, lon2) {
-  const rad = Math.PI / 180;
-  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 +
-    Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
-  return 12742 * Math.asin(Math.sqrt(a));
-}
-
 // The places' files (builder/proximite.py): every fiche with a place has a number, in the order
 // of titles; a département's file groups its places by position, each with its fiches' numbers
 // (as differences) and their bodies' numbers; what a result shows comes in lots, fetched for the
@@ -161,7 +103,7 @@ function distanceKm(lat1, lon1, lat2, lon2) {
 
 async function chercherPres() {
   // -> {ville, km, proches: Map(number -> {numero, distance, commune, departement, organisme})} or {erreur}
-  const ville = await trouverVille(champPres.value);
+  const ville = await trouverVille(champPres.value, GEO);
   if (!ville) return { erreur: `Aucune commune ne s’appelle « ${champPres.value.trim()} » ni n’a ce code postal. Essayez un code postal (« 35000 ») ou le nom exact de la commune.` };
   const km = Number(choixKm.value);
   const [departements, index] = await Promise.all([json(`${GEO}departements.json`), json(`${PROXIMITE}index.json`)]);
@@ -345,6 +287,8 @@ async function chercher() {
     if (comptes) afficherFiltres(comptes);
     await afficherSuite(numero);
     etat.textContent = resume(texte, proche, Object.keys(filtres).length > 0);
+    // a wide screen has room for the filters beside the results: no button to press
+    if (LARGE.matches && !boutonFiltres.disabled && boutonFiltres.getAttribute("aria-expanded") !== "true") basculerFiltres(true, false);
   } catch (erreur) {
     etat.textContent = "La recherche n’a pas pu être chargée. Parcourez le catalogue ci-dessous.";
     throw erreur;
@@ -446,6 +390,7 @@ function carteProche(proche, fiche, organisme) {
   const [, numero, titre, niveau, etat] = fiche || ["", "", "Certification", "", ""];
   const item = carte(`${FICHES}${numero.toLowerCase()}/`, titre, [["Fiche"], [numero, "numero"], [niveau], statut(etat)], null);
   item.append(lieuProche(proche, organisme));
+  if (numero) item.append(boutonComparer(numero, titre));
   return item;
 }
 
@@ -465,6 +410,7 @@ function carteFiche(donnee, blocs, proche, organisme) {
     }
     item.append(sousListe);
   }
+  if (meta.numero) item.append(boutonComparer(meta.numero, meta.title || meta.numero));
   return item;
 }
 
@@ -606,8 +552,9 @@ champPres.addEventListener("input", () => {
 });
 choixKm.addEventListener("change", chercher);
 caseDistance.addEventListener("change", chercher);
-boutonFiltres.addEventListener("click", async () => {
-  const ouvrir = boutonFiltres.getAttribute("aria-expanded") !== "true";
+boutonFiltres.addEventListener("click", () => basculerFiltres(boutonFiltres.getAttribute("aria-expanded") !== "true"));
+
+async function basculerFiltres(ouvrir, annoncer = true) {
   boutonFiltres.setAttribute("aria-expanded", String(ouvrir));
   zoneFiltres.hidden = !ouvrir;
   if (!ouvrir) return;
@@ -616,12 +563,12 @@ boutonFiltres.addEventListener("click", async () => {
     // near a town: the groups, each loading its values when opened
     afficherFiltres(comptesLocaux(baseComptes, filtresActifs()));
   } else if (!filtresCharges) {
-    etat.textContent = "Chargement des filtres…";
+    if (annoncer) etat.textContent = "Chargement des filtres…";
     await (await chargerMoteur()).filters(); // the counts, which searches then report
     filtresCharges = true;
     await chercher();
   }
-});
+}
 plus.addEventListener("click", () => {
   const premierNouveau = liste.children.length;
   afficherSuite(numeroRequete).then(() => {
