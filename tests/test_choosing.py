@@ -290,8 +290,6 @@ def test_related_certifications_share_jobs_first_then_go_further_up(tmp_path):
     assert not soup(site, "fiches/rncp2010").select_one('.sommaire a[href="#proches"]')
     assert "Pour aller plus loin" not in _proches(site, "rs2011")  # no level: nothing above
     item = soup(site, "fiches/rncp2001").select_one("#proches li")
-    button = item.select_one("button.ajout-comparaison").extract()  # a button to compare each
-    assert button["data-f"] == "RNCP2006" and button["aria-pressed"] == "false"
     assert text(item) == "Foxtrot (RNCP2006) · Niveau 6 — équivalent Bac+3 · Active"
     assert soup(site, "fiches/rncp2001").select_one("#proches")["data-pagefind-ignore"] is not None
 

@@ -82,13 +82,20 @@ def test_fiches_are_put_aside_with_the_keyboard_and_the_tray_follows_from_page_t
     assert page.locator("aside.plateau .plateau-lien").inner_text() == "Comparer (2)"
 
     # removing with the keyboard from the tray; the last one removes the tray
+    details = page.locator("aside.plateau details")
+    assert details.evaluate("d => d.open")  # open at first on a wide screen (1,024 px)
     page.locator("aside.plateau summary").focus()
+    page.keyboard.press("Enter")  # folded with the keyboard, and opened again
+    assert not details.evaluate("d => d.open")
     page.keyboard.press("Enter")
     titles = page.locator("aside.plateau .plateau-titre").all_inner_texts()
     assert len(titles) == 2
-    for _ in range(2):
-        page.locator("aside.plateau .plateau-retirer").first.focus()
-        page.keyboard.press("Enter")
+    page.locator("aside.plateau .plateau-retirer").first.focus()
+    page.keyboard.press("Enter")
+    # focus goes to the remove button now in its place, and the tray stays open
+    assert page.evaluate("document.activeElement.className") == "plateau-retirer"
+    assert page.locator("aside.plateau .plateau-titre").all_inner_texts() == titles[1:]
+    page.keyboard.press("Enter")
     assert page.locator("aside.plateau").count() == 0
     assert own.get_attribute("aria-pressed") == "false"
     assert page.evaluate("document.activeElement.id") == "contenu"  # focus not lost on a removed button
@@ -118,8 +125,12 @@ def test_search_results_and_related_lists_have_the_button(context, fixture_url):
     assert numero in card.inner_text()
     assert page.locator("aside.plateau .plateau-lien").inner_text() == "Comparer (1)"
     page.goto(fixture_url + BASE_PATH + "fiches/rncp30001/")
-    related = page.locator("#proches button.ajout-comparaison")
-    assert related.count() >= 1 and related.first.is_visible()
+    related = page.locator("#proches li")
+    assert related.count() >= 1
+    for i in range(related.count()):  # each related fiche gets its button, for its own number
+        href = related.nth(i).locator("a").first.get_attribute("href")
+        button = related.nth(i).locator("button.ajout-comparaison")
+        assert button.is_visible() and href == f"{BASE_PATH}fiches/{button.get_attribute('data-f').lower()}/"
 
 
 # -- the compare page --------------------------------------------------------------------------------
@@ -163,8 +174,12 @@ def test_identical_rows_fold_and_unfold(context, fixture_url):
     assert button.inner_text() == f"Masquer les lignes identiques ({len(same)})"
     button.click()
     assert button.get_attribute("aria-pressed") == "true"
+    assert button.inner_text() == f"Masquer les lignes identiques ({len(same)})"  # a toggle keeps its name
     after = _table(page)
     assert sorted(after) == sorted(label for label in before if label not in same)
+    page.emulate_media(media="print")
+    assert _table(page) == before  # folded rows print all the same
+    page.emulate_media(media="screen")
     button.click()
     assert _table(page) == before
 
@@ -183,6 +198,64 @@ def test_unknown_numbers_are_named_and_more_than_four_refused(context, fixture_u
     page.locator("#comparer-messages a").click()
     _wait_table(page, 4)
     assert urlsplit(page.url).query == "f=RNCP30001,RNCP40001,RNCP40002,RNCP40003"
+    # what is not a number is named, and does not count towards the four
+    page.goto(fixture_url + BASE_PATH + "comparer/?f=rncp30001,<img src=x onerror=alert(1)>,RNCP40001,RNCP40002,RNCP40003")
+    _wait_table(page, 4)
+    assert "Ce code n’est pas un numéro de fiche : <IMG SRC=X ONERROR=ALERT(1)>" in page.locator("#comparer-messages").inner_text()
+    assert page.locator("#comparer-messages").get_attribute("aria-live") == "polite"
+
+
+def test_without_storage_the_choice_works_on_the_page_and_says_so(browser, fixture_url):
+    context = browser.new_context()
+    context.add_init_script("Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('refusé', 'SecurityError'); } });")
+    page = context.new_page()
+    page.goto(fixture_url + BASE_PATH)
+    button = page.locator("li.carte button.ajout-comparaison").first
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    assert "ne garde pas ce choix" in page.locator("aside.plateau .plateau-message").inner_text()
+    page.wait_for_function("document.querySelector('[role=status].visuellement-cache').textContent.includes('ne garde pas')")
+    assert page.locator("aside.plateau .plateau-lien").inner_text() == "Comparer (1)"
+    context.close()
+
+
+def test_the_tray_never_covers_what_has_focus(browser, fixture_url):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(fixture_url + BASE_PATH)
+    buttons = page.locator("li.carte button.ajout-comparaison")
+    for i in range(MAX + 1):  # the fifth: the tray's message makes it taller
+        buttons.nth(i).click()
+    page.locator("aside.plateau summary").click()  # a phone: the tray opens on request
+    assert page.locator("aside.plateau details").evaluate("d => d.open")
+    tray = page.locator("aside.plateau").bounding_box()
+    last = page.locator("footer a").last
+    last.focus()
+    box = last.bounding_box()
+    assert box["y"] + box["height"] <= tray["y"] + 1, (box, tray)
+    page.keyboard.press("End")
+    page.wait_for_timeout(100)
+    box = last.bounding_box()
+    assert box["y"] + box["height"] <= page.locator("aside.plateau").bounding_box()["y"] + 1  # scrolled fully: above the tray
+    context.close()
+
+
+def test_a_summary_s_blocs_link_to_their_headings(tmp_path, browser):
+    """With `fiches_inactives: resumees`, an inactive fiche's blocs have no pages: the compare page
+    links to their headings on the summary."""
+    content = tmp_path / "content"
+    import shutil
+
+    shutil.copytree(ROOT / "content", content)
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "\nfiches_inactives: resumees\n", encoding="utf-8")
+    site = build_site(content, tmp_path / "site")
+    data = json.loads((site / "comparer" / "rncp26224.json").read_text(encoding="utf-8"))
+    assert data["statut"] == "Inactive"
+    assert not (site / "fiches" / "rncp26224" / "blocs").exists()
+    page = (site / "fiches" / "rncp26224" / "index.html").read_text(encoding="utf-8")
+    for code, _, url in data["blocs"]:
+        assert url == f"{BASE_PATH}fiches/rncp26224/#{code.lower()}" and f'id="{code.lower()}"' in page
 
 
 def test_an_empty_comparison_says_how_to_fill_it(context, fixture_url):
@@ -203,9 +276,13 @@ def test_the_tray_fills_the_compare_page_and_removing_updates_the_address(contex
     page.locator("aside.plateau .plateau-lien").click()
     _wait_table(page, 3)
     assert page.locator("aside.plateau").count() == 0  # the page is where the tray leads
-    page.locator("#comparer-table thead th").nth(1).locator("button.comparer-retirer").click()
+    assert page.locator("#comparer-table thead th button").count() == 0  # a column's header is its title alone
+    page.locator("#comparer-table tfoot button.comparer-retirer").nth(1).click()
     _wait_table(page, 2)
     assert urlsplit(page.url).query == f"f={picked[0]},{picked[2]}"
+    assert page.evaluate("document.activeElement.className") == "comparer-retirer"
+    stored = page.evaluate("JSON.parse(localStorage.getItem(Object.keys(localStorage)[0]))")
+    assert [n for n, _ in stored] == [picked[0], picked[2]]  # the choice follows
 
 
 def test_equivalent_blocs_between_the_compared_fiches_on_one_line(context, pathways_url):
@@ -293,8 +370,10 @@ def test_without_javascript_the_page_says_so_and_no_button_shows(browser, fixtur
     assert "La comparaison a besoin de JavaScript" in page.locator("main").inner_text()
     assert page.locator("#comparer-boite").is_hidden()
     page.goto(fixture_url + BASE_PATH)
-    assert page.locator("button.ajout-comparaison").count() > 0
-    assert not page.locator("button.ajout-comparaison").first.is_visible()  # no dead button
+    assert page.locator("li.carte").count() > 0 and page.locator("button.ajout-comparaison").count() == 0  # lists: given by the script
+    page.goto(fixture_url + BASE_PATH + "fiches/rncp30001/")
+    assert page.locator("button.ajout-comparaison").count() == 1
+    assert not page.locator("button.ajout-comparaison").is_visible()  # no dead button
     context.close()
 
 
@@ -411,6 +490,8 @@ LAYOUT_SHIFT = """() => new Promise((done) => {
 def test_wide_search_shows_its_filters_beside_the_results_without_a_button(browser, fixture_url):
     for width, beside in ((1280, True), (1023, False)):
         context = browser.new_context(viewport={"width": width, "height": 900})
+        fetched: list[str] = []
+        context.on("requestfinished", lambda r: fetched.append(r.url))
         page = context.new_page()
         page.goto(fixture_url + BASE_PATH + "recherche/?q=technicien")
         page.wait_for_function("document.querySelectorAll('#recherche-resultats > li').length > 0")
@@ -419,6 +500,18 @@ def test_wide_search_shows_its_filters_beside_the_results_without_a_button(brows
             filters, results = page.locator("#recherche-filtres").bounding_box(), page.locator("#recherche-resultats").bounding_box()
             assert filters["x"] + filters["width"] <= results["x"] and filters["y"] < results["y"] + results["height"]
             assert page.locator("#recherche-filtrer").is_hidden()
+            assert not [u for u in fetched if "/filter/" in u]  # the first query as light as on a phone
+            page.locator("#recherche-filtres summary[data-groupe='niveau']").click()  # a group loads when opened
+            page.wait_for_selector("#recherche-filtres input[data-filtre^='niveau']")
+            assert [u for u in fetched if "/filter/" in u]
+            assert page.locator("#recherche-filtres details:has(summary[data-groupe='niveau'])").evaluate("d => d.open")
+            page.locator("#recherche-filtres input[data-filtre^='niveau']").first.check()
+            page.wait_for_function("new URL(location.href).searchParams.getAll('filtre').length === 1")
+            from axe_playwright_python.sync_playwright import Axe
+
+            from .test_quality import WCAG
+            results = Axe().run(page, options=WCAG)
+            assert results.violations_count == 0, results.generate_report()
         else:
             assert page.locator("#recherche-filtrer").is_visible() and page.locator("#recherche-filtres").is_hidden()
         assert page.evaluate(LAYOUT_SHIFT) == 0

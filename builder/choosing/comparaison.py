@@ -10,10 +10,10 @@ build time whatever the open-data settings, and fetched only for the fiches comp
   `[numero, intitule, url]`);
 - `certificateurs`; `voies` (the six access routes in the official order, `true`, `false` or
   `null` when the fiche does not say);
-- `blocs` (`[code, intitule, url]`); `equivalences`: every equivalence this fiche declares or
+- `blocs` (`[code, intitule, url]`: its page, or its heading on a summary); `equivalences`: every equivalence this fiche declares or
   another declares with it, `[its blocs, other numero, their blocs, declared by]` (no bloc:
   the whole certification), so that the page keeps those between the fiches it compares;
-- `rome`, `nsf`: `[code, libellé]`;
+- `rome`, `nsf`: `[code, libellé]`, the label of the site's page of that code;
 - `lieux`: how many places of preparation by région, whether at a distance, the training's
   hours (shortest, longest), the next session (from the build's date), and `positions`, the
   file of the places' positions (fetched only when a town is given: `comparer/<numero>-lieux.json`,
@@ -29,12 +29,13 @@ from typing import Any
 
 from ..content.catalogue import Catalogue
 from ..content.lignee import remplacantes_actives
-from ..content.model import Fiche
+from ..content.model import Fiche, StatistiquePromotion
 from ..content.places import departement, places
 from ..pages.text import date_fr, date_partielle_fr
 from ..pages.urls import Urls
 from ..reference.nomenclature import VOIES
 from ..search.filtres import niveau_libelle, statut_libelle
+from ..slugs import code_slug
 from .graphique import graphique_resultats
 
 
@@ -42,8 +43,10 @@ def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def donnees(catalogue: Catalogue, urls: Urls, fiche: Fiche) -> str:
-    """The compare page's file of one fiche (from the fiche whole)."""
+def donnees(catalogue: Catalogue, urls: Urls, resume: bool, fiche: Fiche) -> str:
+    """The compare page's file of one fiche (from the fiche whole); `resume`: its page is a
+    summary, where its blocs are whole (they have no pages of their own)."""
+    terms = catalogue.term_index()
     return _json({
         "numero": fiche.numero,
         "intitule": fiche.intitule,
@@ -57,10 +60,12 @@ def donnees(catalogue: Catalogue, urls: Urls, fiche: Fiche) -> str:
             [f.numero, f.intitule, urls.href(urls.fiche(f))] for f, _ in remplacantes_actives(catalogue, fiche)],
         "certificateurs": [c.nom for c in fiche.certificateurs],
         "voies": [getattr(fiche.voies_acces, code).actif for code in VOIES],
-        "blocs": [[b.code, b.libelle, urls.href(urls.bloc(fiche, b))] for b in catalogue.blocs(fiche)],
+        "blocs": [[b.code, b.libelle, f"{urls.href(urls.fiche(fiche))}#{b.code.lower()}" if resume else urls.href(urls.bloc(fiche, b))]
+                  for b in catalogue.blocs(fiche)],
         "equivalences": equivalences(catalogue, fiche),
-        "rome": [[r.code, r.libelle or ""] for r in fiche.rome],
-        "nsf": [[n.code, n.libelle or ""] for n in fiche.nsf],
+        # the labels of the site's job and domain pages: one code, one label, whichever fiche wrote it
+        "rome": [[r.code, terms["rome", code_slug(r.code)].libelle] for r in fiche.rome],
+        "nsf": [[n.code, terms["nsf", code_slug(n.code)].libelle] for n in fiche.nsf],
         "lieux": lieux(catalogue, urls, fiche),
         "resultats": resultats(fiche),
         "graphique": str(graphique_resultats(dernieres(fiche), f"{fiche.slug}-comparaison", "sur la page de la certification")),
@@ -131,13 +136,13 @@ def fichier_positions(fiche: Fiche) -> str:
 PROMOTIONS_COMPAREES = 4  # the chart of the compare page: the latest promotions, legible in a column
 
 
-def dernieres(fiche: Fiche) -> list:
+def dernieres(fiche: Fiche) -> list[StatistiquePromotion]:
     """The latest promotions with a figure, for the small chart of the compare page."""
     avec = [s for s in fiche.statistiques if resultats_de(s)]
     return sorted(avec, key=lambda s: s.annee)[-PROMOTIONS_COMPAREES:]
 
 
-def resultats_de(s) -> dict[str, Any] | None:
+def resultats_de(s: StatistiquePromotion) -> dict[str, Any] | None:
     valeurs = {"certifies": s.nombre_certifies, "vae": s.nombre_certifies_vae,
                "global6": s.taux_insertion_global_6mois, "metier6": s.taux_insertion_metier_6mois,
                "metier2": s.taux_insertion_metier_2ans}

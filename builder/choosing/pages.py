@@ -12,6 +12,7 @@ from ..content.lignee import lignee, remplacantes_actives
 from ..content.model import Fiche
 from ..content.settings import Site
 from ..pages.page import Page
+from ..pages.plan import resumee
 from ..pages.urls import Urls
 from ..reference.nomenclature import VOIES_COURTES
 from . import comparaison
@@ -39,7 +40,7 @@ def fiche_pages(catalogue: Catalogue, urls: Urls, site: Site, fiche: Fiche) -> l
     positions of its places when it has some."""
     deps = [("fiche", fiche.numero), ("liens", fiche.numero)]  # itself; its successors and equivalences
     pages = [Page(urls.comparaison(fiche), [], in_sitemap=False, deps=deps,
-                  produce=partial(comparaison.donnees, catalogue, urls))]
+                  produce=partial(comparaison.donnees, catalogue, urls, resumee(site, catalogue, fiche)))]
     if comparaison.a_des_positions(fiche):
         pages.append(Page(urls.comparaison_lieux(fiche), [], in_sitemap=False, deps=[("lieux de", fiche.numero)],
                           produce=comparaison.fichier_positions))

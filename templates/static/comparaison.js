@@ -8,6 +8,7 @@ export const MAXIMUM = 4;
 const RACINE = new URL("../", import.meta.url); // the site's root: this file is in assets/
 const CLE = `comparaison:${RACINE.pathname}`;
 export const PAGE = new URL("comparer/", RACINE).pathname;
+const LARGE = window.matchMedia("(min-width: 64rem)"); // as style.css
 
 function element(nom, classe, texte) {
   const noeud = document.createElement(nom);
@@ -18,7 +19,10 @@ function element(nom, classe, texte) {
 
 // -- the stored choice: [[numero, titre], ...] in the order chosen --------------------------------
 
+let memoire = null; // the choice, when the browser refuses to store it: kept for this page only
+
 export function choix() {
+  if (memoire) return memoire;
   try {
     const lu = JSON.parse(window.localStorage.getItem(CLE) || "[]");
     return Array.isArray(lu) ? lu.filter((x) => Array.isArray(x) && typeof x[0] === "string").slice(0, MAXIMUM) : [];
@@ -27,13 +31,24 @@ export function choix() {
   }
 }
 
+const NON_GARDE = "Votre navigateur ne garde pas ce choix d’une page à l’autre : comparez depuis cette page.";
+
 function garder(liste) {
-  try {
-    window.localStorage.setItem(CLE, JSON.stringify(liste));
-  } catch {
-    annoncer("Votre navigateur ne permet pas de garder ce choix d’une page à l’autre.");
+  if (!memoire) {
+    try {
+      window.localStorage.setItem(CLE, JSON.stringify(liste));
+    } catch {
+      memoire = liste; // storage refused (private browsing, settings): the choice lives as long as the page
+    }
   }
+  if (memoire) memoire = liste;
   afficher();
+  if (memoire && plateau) plateau.querySelector(".plateau-message").textContent = NON_GARDE;
+}
+
+export function retirer(numero) {
+  // the compare page removes a column: the stored choice follows when it holds that fiche
+  if (choix().some(([n]) => n === numero)) garder(choix().filter(([n]) => n !== numero));
 }
 
 export function adresseComparaison(numeros) {
@@ -80,7 +95,7 @@ function basculer(b) {
     plateau.querySelector(".plateau-message").textContent = `${MAXIMUM} certifications au plus : retirez-en une pour en ajouter une autre.`;
   } else {
     garder([...liste, [numero, titre]]);
-    annoncer(`« ${titre} » ajoutée à la comparaison (${liste.length + 1} sur ${MAXIMUM}).`);
+    annoncer(`« ${titre} » ajoutée à la comparaison (${liste.length + 1} sur ${MAXIMUM})${memoire ? `. ${NON_GARDE}` : "."}`);
   }
 }
 
@@ -99,9 +114,10 @@ function afficher() {
     if (plateau) plateau.remove();
     plateau = null;
     document.body.classList.remove("avec-plateau");
+    document.documentElement.style.removeProperty("--plateau");
     return;
   }
-  const ouvert = plateau ? plateau.querySelector("details").open : false;
+  const ouvert = plateau ? plateau.querySelector("details").open : LARGE.matches; // open at first on a wide screen
   const nouveau = element("aside", "plateau");
   nouveau.setAttribute("aria-label", "Certifications à comparer");
   const details = element("details");
@@ -114,9 +130,12 @@ function afficher() {
     retirer.type = "button";
     retirer.append(element("span", "visuellement-cache", ` « ${titre} » de la comparaison`));
     retirer.addEventListener("click", () => {
+      const rang = choix().findIndex(([n]) => n === numero);
       garder(choix().filter(([n]) => n !== numero));
       annoncer(`« ${titre} » retirée de la comparaison.`);
-      const suivant = plateau && plateau.querySelector(".plateau-retirer, summary");
+      // focus: the next remove button (now at the same place), else the previous one, else the content
+      const restants = plateau ? [...plateau.querySelectorAll(".plateau-retirer")] : [];
+      const suivant = restants[Math.min(rang, restants.length - 1)];
       if (suivant) suivant.focus();
       else document.getElementById("contenu")?.focus();
     });
@@ -132,9 +151,32 @@ function afficher() {
   else document.body.append(nouveau);
   plateau = nouveau;
   document.body.classList.add("avec-plateau");
+  hauteur.observe(nouveau);
+}
+
+// The page keeps room for the tray below its content, and keyboard focus scrolls clear of it
+// (style.css reads --plateau: the padding, the scroll padding, the sticky contents' height).
+const hauteur = new ResizeObserver((entrees) => {
+  for (const e of entrees) {
+    if (e.target === plateau) document.documentElement.style.setProperty("--plateau", `${Math.ceil(e.target.offsetHeight)}px`);
+  }
+});
+
+// Cards (lists, related certifications) carry no button in their HTML: each gets one here, in the
+// space style.css keeps for it once the page is flagged as scripted, so that nothing moves.
+const CARTES = "li.carte, .proches li";
+const FICHE = /\/fiches\/([a-z0-9]+)\/$/; // a fiche's address ends with its number, in lower case
+
+function equiper() {
+  for (const carte of document.querySelectorAll(CARTES)) {
+    const lien = carte.querySelector("a[href]");
+    const trouve = lien && new URL(lien.href).pathname.match(FICHE);
+    if (trouve && !carte.querySelector("button.ajout-comparaison")) carte.append(bouton(trouve[1].toUpperCase(), lien.textContent.trim()));
+  }
 }
 
 function demarrer() {
+  equiper();
   annonce = element("p", "visuellement-cache");
   annonce.setAttribute("role", "status");
   document.body.append(annonce);

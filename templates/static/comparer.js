@@ -5,7 +5,7 @@
 // positions of its places only for a town. Text is set with textContent; the one piece of HTML
 // inserted is each fiche's chart, drawn and escaped by the build.
 
-import { MAXIMUM, choix } from "./comparaison.js";
+import { MAXIMUM, choix, retirer as retirerDuChoix } from "./comparaison.js";
 import { distanceKm, trouverVille } from "./villes.js";
 
 const racine = document.getElementById("comparer");
@@ -62,11 +62,13 @@ function message(texte, ...suite) {
 // -- the address -----------------------------------------------------------------------------------
 
 function demandes() {
-  // the numbers of the address (or, without any, the stored choice), each once, in their order
+  // the numbers of the address (or, without any, the stored choice), each once, in their order;
+  // what is not a number is kept apart, to be named
   const parametres = new URLSearchParams(window.location.search);
   const brut = parametres.get("f");
-  if (brut === null) return choix().map(([n]) => n);
-  return [...new Set(brut.split(/[\s,;]+/).map((x) => x.trim().toUpperCase()).filter(Boolean))];
+  const lus = brut === null ? choix().map(([n]) => n) : brut.split(",").map((x) => x.trim().toUpperCase()).filter(Boolean);
+  const uniques = [...new Set(lus)];
+  return { numeros: uniques.filter((x) => NUMERO.test(x)), invalides: uniques.filter((x) => !NUMERO.test(x)) };
 }
 
 function ecrireAdresse(numeros) {
@@ -85,7 +87,6 @@ function ecrireAdresse(numeros) {
 }
 
 async function charger(numero) {
-  if (!NUMERO.test(numero)) return null;
   try {
     const reponse = await fetch(racine.dataset.donnees.replace("{slug}", numero.toLowerCase()));
     return reponse.ok ? await reponse.json() : null;
@@ -217,9 +218,10 @@ function liens(f) {
   return liste([lien(f.url, "La fiche du catalogue"), lien(f.officielle, "La fiche officielle (France compétences)")]);
 }
 
-function plusProcheTexte(proche, ville, km) {
-  if (proche === undefined) return "Recherche…";
-  if (proche === null) return "Aucun lieu sur place indiqué";
+function plusProcheTexte(f, proche, km) {
+  if (!f.lieux.total) return "Aucun lieu sur place indiqué";
+  if (!f.lieux.positions) return "Lieux sans position connue";
+  if (!proche) return "Position des lieux indisponible pour le moment : réessayez";
   const distance = proche.distance < 1 ? "moins de 1 km" : `${nombre(Math.round(proche.distance))} km`;
   const ou = `${proche.commune || "Lieu"}${proche.departement ? ` (${proche.departement})` : ""}`;
   const texte = `${ou}, à ${distance}`;
@@ -236,16 +238,17 @@ function lignes(fiches, equivalents, proches, ville, km) {
     ["Statut", statut, (f) => `${f.statut} ${f.fin} ${f.remplacee_par.map(([n]) => n)}`],
     ["Certificateurs", (f) => (f.certificateurs.length ? liste(f.certificateurs) : "Non renseigné"), (f) => f.certificateurs.join("\n")],
   ];
-  const voies = new Map(VOIES);
-  fiches.forEach((f) => { f.voiesParCode = new Map(VOIES.map(([code], i) => [code, f.voies[i]])); });
-  for (const code of ORDRE_VOIES) if (voies.has(code)) rows.push([voies.get(code), (f) => oui(f.voiesParCode.get(code))]);
+  const rangs = new Map(VOIES.map(([code, libelle], i) => [code, [libelle, i]])); // a fiche's routes are in the official order
+  for (const code of ORDRE_VOIES) {
+    if (rangs.has(code)) rows.push([rangs.get(code)[0], (f) => oui(f.voies[rangs.get(code)[1]])]);
+  }
   rows.push(["Blocs de compétences", (f) => blocs(f, equivalents), (f) => f.blocs.map(([c, t]) => t).join("\n")]);
   rows.push(["Métiers (ROME)", (f) => metiers(f, communs), (f) => f.rome.map(([c]) => c).join(" ")]);
   rows.push(["Domaine (NSF)", (f) => (f.nsf.length ? liste(f.nsf.map(([code, libelle]) => `${libelle || code} (${code})`)) : "Non renseigné"),
     (f) => f.nsf.map(([c]) => c).join(" ")]);
   rows.push(["Lieux de préparation", lieux, (f) => JSON.stringify(f.lieux.regions)]);
   if (ville) {
-    rows.push([`Le plus proche de ${ville.nom}`, (f) => plusProcheTexte(proches.get(f.numero), ville, km)]);
+    rows.push([`Le plus proche de ${ville.nom}`, (f) => plusProcheTexte(f, proches.get(f.numero), km)]);
   }
   rows.push(["À distance", (f) => (f.lieux.distance ? "Oui, en tout ou en partie" : "Non indiqué")]);
   rows.push(["Durée de la formation", heures]);
@@ -273,18 +276,29 @@ function dessiner(fiches, proches, ville, km) {
     const th = element("th");
     th.scope = "col";
     th.append(lien(f.url, f.intitule), element("span", "numero", f.numero));
-    const retirer = element("button", "comparer-retirer", "Retirer");
-    retirer.type = "button";
-    retirer.append(element("span", "visuellement-cache", ` « ${f.intitule} » de la comparaison`));
-    retirer.addEventListener("click", () => {
-      const restants = fiches.filter((x) => x !== f);
-      ecrireAdresse(restants.map((x) => x.numero));
-      afficherTout().then(() => (table.querySelector(".comparer-retirer") || document.getElementById("contenu")).focus());
-    });
-    th.append(retirer);
     entete.append(th);
   }
   thead.append(entete);
+  // the remove buttons in a row of their own, below: a column's header is its title alone
+  const pied = element("tfoot");
+  const ligneRetirer = element("tr");
+  ligneRetirer.append(element("td"));
+  fiches.forEach((f, rang) => {
+    const td = element("td");
+    const retirer = element("button", "comparer-retirer", "Retirer");
+    retirer.type = "button";
+    retirer.append(element("span", "visuellement-cache", ` « ${f.intitule} » de la comparaison`));
+    retirer.addEventListener("click", async () => {
+      ecrireAdresse(fiches.filter((x) => x !== f).map((x) => x.numero));
+      retirerDuChoix(f.numero);
+      await afficherTout();
+      const restants = [...table.querySelectorAll(".comparer-retirer")];
+      (restants[Math.min(rang, restants.length - 1)] || document.getElementById("contenu")).focus();
+    });
+    td.append(retirer);
+    ligneRetirer.append(td);
+  });
+  pied.append(ligneRetirer);
   const tbody = element("tbody");
   for (const [titre, cellule, valeur] of lignes(fiches, equivalents, proches, ville, km)) {
     const tr = element("tr");
@@ -318,21 +332,17 @@ function dessiner(fiches, proches, ville, km) {
     const apres = [...tbody.rows].find((r) => r.cells[0].textContent === "Blocs de compétences");
     apres.after(tr);
   }
-  table.append(legende, thead, tbody);
+  table.append(legende, thead, tbody, pied);
   appliquerIdentiques();
 }
 
 function appliquerIdentiques() {
+  // a toggle: its name stays, aria-pressed says whether the rows are folded (they print all the same)
   boutonIdentiques.setAttribute("aria-pressed", identiquesMasquees ? "true" : "false");
-  let masquees = 0;
-  for (const tr of table.querySelectorAll("tr.identique")) {
-    tr.hidden = identiquesMasquees;
-    masquees += 1;
-  }
-  boutonIdentiques.disabled = !masquees;
-  boutonIdentiques.textContent = masquees
-    ? `${identiquesMasquees ? "Afficher" : "Masquer"} les lignes identiques (${masquees})`
-    : "Aucune ligne identique";
+  const identiques = table.querySelectorAll("tr.identique");
+  for (const tr of identiques) tr.classList.toggle("pliee", identiquesMasquees);
+  boutonIdentiques.disabled = !identiques.length;
+  boutonIdentiques.textContent = identiques.length ? `Masquer les lignes identiques (${identiques.length})` : "Aucune ligne identique";
 }
 
 // -- the nearest place of each fiche, from its places' positions -----------------------------------
@@ -361,11 +371,21 @@ async function plusProches(fiches, ville) {
 async function afficherTout() {
   messages.replaceChildren();
   const parametres = new URLSearchParams(window.location.search);
-  const numeros = demandes();
+  const { numeros, invalides } = demandes();
   if (parametres.get("f") === null && numeros.length) ecrireAdresse(numeros);
+  if (invalides.length) {
+    message(`${invalides.length > 1 ? "Ces codes ne sont pas des numéros de fiche" : "Ce code n’est pas un numéro de fiche"} : ${invalides.join(", ")}. Un numéro s’écrit RNCP ou RS suivi de chiffres, comme RNCP26224.`);
+  }
   if (!champVille.value && parametres.get("pres")) champVille.value = parametres.get("pres");
   const km = Number(parametres.get("km"));
   if ([...choixKm.options].some((o) => Number(o.value) === km)) choixKm.value = String(km);
+  if (!numeros.length && invalides.length) {
+    boite.hidden = true;
+    outils.hidden = true;
+    formulaire.hidden = true;
+    etat.textContent = "Aucune certification à comparer.";
+    return;
+  }
   if (!numeros.length) {
     boite.hidden = true;
     outils.hidden = true;
@@ -426,7 +446,7 @@ boutonIdentiques.addEventListener("click", () => {
 
 formulaire.addEventListener("submit", (evenement) => {
   evenement.preventDefault();
-  ecrireAdresse(demandes());
+  ecrireAdresse(demandes().numeros);
   afficherTout();
 });
 

@@ -5,7 +5,8 @@
 // The address holds the whole search (q, pres, km, distance, filtre), so it can be shared.
 // Without a query and without a town nothing is searched: browsing by filters alone would
 // download the whole index, so the page offers the static taxonomy pages for that. Filters
-// are loaded only when the student opens them, and the places only for a town.
+// are loaded only when the student opens them (on a wide screen, their groups stand beside the
+// results and each loads when opened), and the places only for a town.
 
 import { json, normaliser, paquet, trouverVille, distanceKm } from "./villes.js";
 import { bouton as boutonComparer } from "./comparaison.js";
@@ -288,7 +289,7 @@ async function chercher() {
     await afficherSuite(numero);
     etat.textContent = resume(texte, proche, Object.keys(filtres).length > 0);
     // a wide screen has room for the filters beside the results: no button to press
-    if (LARGE.matches && !boutonFiltres.disabled && boutonFiltres.getAttribute("aria-expanded") !== "true") basculerFiltres(true, false);
+    if (LARGE.matches && !boutonFiltres.disabled && boutonFiltres.getAttribute("aria-expanded") !== "true") ouvrirColonne();
   } catch (erreur) {
     etat.textContent = "La recherche n’a pas pu être chargée. Parcourez le catalogue ci-dessous.";
     throw erreur;
@@ -449,12 +450,19 @@ function afficherFiltres(comptes) {
       else groupesOuverts.delete(cle);
     });
     if (comptes[cle] === null) {
-      // near a town, a filter's values are fetched when its group is first opened
+      // near a town (or beside a text search's results on a wide screen), a filter's values are
+      // fetched when its group is first opened
       groupe.append(resume, element("p", "filtre-etat precision", "Chargement des valeurs…"));
       groupe.addEventListener("toggle", async () => {
-        if (!groupe.open || !baseComptes) return;
-        await chargerValeurs([cle]);
-        afficherFiltres(comptesLocaux(baseComptes, filtresActifs()));
+        if (!groupe.open) return;
+        if (baseComptes) {
+          await chargerValeurs([cle]);
+          afficherFiltres(comptesLocaux(baseComptes, filtresActifs()));
+        } else if (!filtresCharges) { // a text search on a wide screen: Pagefind's filters, now
+          await (await chargerMoteur()).filters();
+          filtresCharges = true;
+          await chercher();
+        }
       }, { once: true });
       zoneFiltres.append(groupe);
       continue;
@@ -554,7 +562,17 @@ choixKm.addEventListener("change", chercher);
 caseDistance.addEventListener("change", chercher);
 boutonFiltres.addEventListener("click", () => basculerFiltres(boutonFiltres.getAttribute("aria-expanded") !== "true"));
 
-async function basculerFiltres(ouvrir, annoncer = true) {
+function ouvrirColonne() {
+  // the filters' groups beside the results, each loading its values when opened: the first
+  // query stays as light as on a phone
+  boutonFiltres.setAttribute("aria-expanded", "true");
+  panneauOuvert = true;
+  if (baseComptes) afficherFiltres(comptesLocaux(baseComptes, filtresActifs()));
+  else if (!filtresCharges) afficherFiltres(Object.fromEntries(LIBELLES.map(([cle]) => [cle, null])));
+  zoneFiltres.hidden = false;
+}
+
+async function basculerFiltres(ouvrir) {
   boutonFiltres.setAttribute("aria-expanded", String(ouvrir));
   zoneFiltres.hidden = !ouvrir;
   if (!ouvrir) return;
@@ -563,7 +581,7 @@ async function basculerFiltres(ouvrir, annoncer = true) {
     // near a town: the groups, each loading its values when opened
     afficherFiltres(comptesLocaux(baseComptes, filtresActifs()));
   } else if (!filtresCharges) {
-    if (annoncer) etat.textContent = "Chargement des filtres…";
+    etat.textContent = "Chargement des filtres…";
     await (await chargerMoteur()).filters(); // the counts, which searches then report
     filtresCharges = true;
     await chercher();
