@@ -23,7 +23,7 @@ def builder_version() -> str:
     h = hashlib.blake2b(digest_size=16)
     h.update(sys.version.encode())
     for file in sorted(PACKAGE.rglob("*")):
-        if file.is_file() and file.suffix in (".py", ".csv", ".gz", ".json", ".txt", ".md") and "__pycache__" not in file.parts:
+        if file.is_file() and file.suffix in (".py", ".csv", ".gz", ".json", ".txt", ".md", ".yaml") and "__pycache__" not in file.parts:
             h.update(file.relative_to(PACKAGE).as_posix().encode())
             h.update(file.read_bytes())
     return h.hexdigest()

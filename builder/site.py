@@ -14,10 +14,11 @@ from .pages.page import Page
 from .pages.plan import plan_errors_and_robots, plan_fiche as plan_fiche_core, plan_home, plan_sitemaps, plan_taxonomies
 from .pages.urls import Urls
 from .choosing import pages as choosing
+from .ecole import pages as ecole
 from .places import pages as places
 from .search import pages as search
 
-FEATURES = (places, search, opendata, choosing)
+FEATURES = (places, search, opendata, choosing, ecole)
 
 
 def plan_site(catalogue: Catalogue, urls: Urls, site: Site) -> list[Page]:
@@ -39,6 +40,9 @@ def plan_fiche(catalogue: Catalogue, urls: Urls, site: Site, fiche: Fiche) -> li
     for feature in FEATURES:
         if hasattr(feature, "fiche_page_deps"):  # what the fiche page (the first) shows of the features'
             pages[0].deps = [*pages[0].deps, *feature.fiche_page_deps(fiche)]
+        if hasattr(feature, "bloc_page_deps"):  # what its bloc pages (the others) show of the features'
+            for page in pages[1:]:
+                page.deps = [*page.deps, *feature.bloc_page_deps(fiche)]
     for feature in FEATURES:
         if hasattr(feature, "fiche_pages"):
             pages += feature.fiche_pages(catalogue, urls, site, fiche)

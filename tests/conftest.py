@@ -51,11 +51,23 @@ FLAG_SCRIPT = 'document.documentElement.classList.add("js")'  # base.html: shows
 
 def site_scripts(file: Path) -> list[tuple[str | None, str | None]]:
     """The scripts (type, src) a page of the site has: the flag and the comparison on every page,
-    and its own on the search page, the compare page and a fiche's page."""
-    own = {"recherche": "recherche.js", "comparer": "comparer.js"}.get(file.parent.name)
+    and its own on the search page, the compare page and a fiche's page; the places' distances
+    from a chosen town on a fiche's page with located places (`data-lieux-positions`) and on its
+    places pages."""
+    own = [{"recherche": "recherche.js", "comparer": "comparer.js"}.get(file.parent.name)]
     if file.parent.parent.name == "fiches":
-        own = "sommaire.js"
-    return [(None, None), ("module", f"{BASE_PATH}assets/comparaison.js")] + ([("module", f"{BASE_PATH}assets/{own}")] if own else [])
+        own = ["sommaire.js"]
+        if "data-lieux-positions=" in file.read_text(encoding="utf-8"):
+            own.append("lieux-pres.js")
+    elif _places_page(file.parent.parts):
+        own = ["lieux-pres.js"]
+    return [(None, None), ("module", f"{BASE_PATH}assets/comparaison.js")] + [("module", f"{BASE_PATH}assets/{o}") for o in own if o]
+
+
+def _places_page(parts: tuple[str, ...]) -> bool:
+    """fiches/<numero>/lieux/ or fiches/<numero>/lieux/page/<n>/."""
+    return (len(parts) >= 3 and parts[-1] == "lieux" and parts[-3] == "fiches") or (
+        len(parts) >= 5 and parts[-3:-1] == ("lieux", "page") and parts[-5] == "fiches")
 
 
 def foreign_scripts(html) -> list:

@@ -197,12 +197,14 @@ def test_a_loop_in_the_lineage_ends_the_walk_and_is_a_warning(pathways, tmp_path
 
 
 def test_equivalences_are_seen_from_the_other_side_with_who_declared_them(pathways):
+    # a bloc page: in its path (issue 24), the equivalent blocs linked to their pages (tests/test_ecole.py)
     bloc = soup(pathways, "fiches/rncp1007/blocs/rncp1007bc02")
-    items = [text(li) for li in bloc.select("section[aria-labelledby=equivalences-titre] li")]
-    assert items == ["Hôtel (RNCP1008) déclare son bloc RNCP1008BC01 équivalent à ce bloc"]
-    assert bloc.select_one('section[aria-labelledby=equivalences-titre] a[href="/catalogue/fiches/rncp1008/"]')
-    first = [text(li) for li in soup(pathways, "fiches/rncp1007/blocs/rncp1007bc01").select("section[aria-labelledby=equivalences-titre] li")]
-    assert first == ["India (RNCP1009) déclare la certification entière équivalente à ce bloc"]
+    items = [text(li) for li in bloc.select("#obtenir > ul > li")]
+    assert items == ["Bloc 1 de Hôtel (RNCP1008BC01), de Hôtel (RNCP1008) — équivalence déclarée par l’autre certification"]
+    assert bloc.select_one('#obtenir > ul a[href="/catalogue/fiches/rncp1008/blocs/rncp1008bc01/"]')
+    assert bloc.select_one('#obtenir > ul a[href="/catalogue/fiches/rncp1008/"]')
+    first = [text(li) for li in soup(pathways, "fiches/rncp1007/blocs/rncp1007bc01").select("#obtenir > ul > li")]
+    assert first == ["La certification entière, de India (RNCP1009) — équivalence déclarée par l’autre certification"]
     fiche = [text(li) for li in soup(pathways, "fiches/rncp1007").select("#cadre-legal .liste-simple li") if "déclare" in text(li)]
     assert fiche == ["Hôtel (RNCP1008) déclare son bloc RNCP1008BC01 équivalent au bloc RNCP1007BC02 de cette certification",
                      "Hôtel (RNCP1008) déclare la certification entière équivalente à cette certification",
@@ -232,7 +234,7 @@ def test_a_title_edited_three_hops_away_is_remade_by_the_quick_path_as_by_a_clea
         build(config(project, tmp_path / "clean", use_cache=False))
         assert files(tmp_path / "warm") == files(tmp_path / "clean")
     assert "Delta renouvelée (RNCP1004), après RNCP1002" in text(soup(tmp_path / "warm", "fiches/rncp1001").select_one(".avertissement"))
-    assert "Hôtel et tourisme (RNCP1008) déclare" in text(soup(tmp_path / "warm", "fiches/rncp1007/blocs/rncp1007bc02"))
+    assert "de Hôtel et tourisme (RNCP1008)" in text(soup(tmp_path / "warm", "fiches/rncp1007/blocs/rncp1007bc02"))
 
 
 # Related certifications (issue 23): a catalogue whose answer is known.

@@ -329,7 +329,7 @@ def _nearest(site_file: Path, lat: float, lon: float) -> tuple[str, float]:
         rad = math.pi / 180
         h = math.sin((c - a) * rad / 2) ** 2 + math.cos(a * rad) * math.cos(c * rad) * math.sin((d - b) * rad / 2) ** 2
         return 12742 * math.asin(math.sqrt(h))
-    return min(((f"{commune} ({dep})", km(lat, lon, plat, plon)) for plat, plon, commune, dep in json.loads(site_file.read_text())),
+    return min(((f"{commune} ({dep})", km(lat, lon, plat, plon)) for plat, plon, commune, dep, *_ in json.loads(site_file.read_text())),
                key=lambda x: x[1])
 
 

@@ -134,11 +134,12 @@ def test_a_colour_that_breaks_contrast_or_a_missing_logo_is_refused(tmp_path, ca
         """)
     assert main(["check", "--root", str(root), *TODAY]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == ("content/site.yaml:20:21: couleur_principale: the colour #77aaff contrasts 2.3:1 with white, "
+    line = len((ROOT / "content" / "site.yaml").read_text(encoding="utf-8").splitlines()) + 1  # the first line added
+    assert err[0] == (f"content/site.yaml:{line}:21: couleur_principale: the colour #77aaff contrasts 2.3:1 with white, "
                       "and white text or links need 4.5:1 (WCAG AA); choose a darker shade of it")
     (root / "content" / "site.yaml").write_text((root / "content" / "site.yaml").read_text().replace("#77aaff", "#1d4e89"))
     assert main(["check", "--root", str(root), *TODAY]) == 1
-    assert capsys.readouterr().err.startswith('content/site.yaml:21:7: logo: expected an image file (.svg, .png, .jpg, .webp) inside the project, found "../ailleurs/logo.png"')
+    assert capsys.readouterr().err.startswith(f'content/site.yaml:{line + 1}:7: logo: expected an image file (.svg, .png, .jpg, .webp) inside the project, found "../ailleurs/logo.png"')
 
 
 def test_contrast_is_computed_as_wcag_says():

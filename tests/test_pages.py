@@ -143,8 +143,9 @@ def test_page_numbers_are_a_window(tmp_path):
 def test_fiche_sections_come_in_the_order_a_student_needs(fixture_site):
     page = soup(fixture_site, "fiches/rncp30001")
     ids = [s["id"] for s in page.select("article.fiche > section")]
-    assert ids == ["essentiel", "metier", "competences", "blocs", "acces", "preparation", "statistiques", "proches", "cadre-legal"]
-    assert [a["href"] for a in page.select(".sommaire a")] == [f"#{i}" for i in ids]
+    # "En bref" first, above "Sur cette page" (tests/test_en_bref.py), then the sections it lists
+    assert ids == ["en-bref", "essentiel", "metier", "competences", "blocs", "acces", "preparation", "statistiques", "proches", "cadre-legal"]
+    assert [a["href"] for a in page.select(".sommaire a")] == [f"#{i}" for i in ids[1:]]
 
 
 def test_fiche_essentials(fixture_site):
@@ -187,7 +188,8 @@ def test_bloc_page(fixture_site):
     assert "Non renseigné." in text(page)  # no evaluation modalities given
     first = soup(fixture_site, "fiches/rncp30001/blocs/rncp30001bc01")
     assert first.select_one('a[rel="prev"]') is None
-    assert "Équivalent au bloc RNCP20001BC01 de Technicien réseaux (ancienne version) (RNCP20001)" in text(first)
+    assert "Installer (RNCP20001BC01), de Technicien réseaux (ancienne version) (RNCP20001)" in text(first)  # its path (test_ecole.py)
+    assert first.select_one('#obtenir a[href="/catalogue/fiches/rncp20001/blocs/rncp20001bc01/"]')
 
 
 def test_access_routes_show_yes_no_and_unknown(fixture_site, example_site):

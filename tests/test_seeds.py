@@ -50,7 +50,7 @@ FICHE_26224 = [
     "L’intitulé du certificat délivré est l’intitulé du bloc", "Validité des composantes acquises : 5 ans",
     # Voies d'accès et jurys
     "Président du jury (professionnel/employeur)", "1 membre de l’équipe pédagogique", "2 professionnels (un employeur et un salarié)",
-    "Par expérience (VAE)", "Dispositif VAE prévu en 2014", "Par candidature individuelle Voie ouverte : Non renseigné",
+    "Par expérience (VAE)", "Dispositif VAE prévu en 2014", "Par candidature individuelle Voie ouverte quand elle était enregistrée : Non renseigné",  # inactive: past tense
     "Accessible en Nouvelle-Calédonie Non renseigné", "Accessible en Polynésie française Non renseigné",
     # Base légale
     "Arrêté du 26 mai 2016 portant enregistrement au répertoire national des certifications professionnelles, publié au Journal officiel du 7 juin 2016",

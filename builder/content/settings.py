@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..errors import Problem, display_path
-from .fieldtypes import Ligne, Url, fail
+from .fieldtypes import Date, Ligne, Markdown, Url, fail
 from .load import read_document
 from .model import Strict
 from .validate import validate
@@ -27,7 +27,7 @@ class Contact(Strict):
 
 
 class LienPied(Strict):
-    libelle: Ligne = Field(description="Texte du lien, ex. « Mentions légales ».")
+    libelle: Ligne = Field(description="Texte du lien, ex. « Plan d'accès au campus ».")
     url: Url = Field(description="Adresse du lien.")
 
 
@@ -64,6 +64,90 @@ class DonneesOuvertes(Strict):
     csv: bool = Field(True, description="true pour publier tout le catalogue en un fichier CSV (une ligne par fiche).")
 
 
+class Hebergeur(Strict):
+    nom: Ligne = Field(description="Nom de l'hébergeur du site, ex. « OVH SAS ».")
+    adresse: Ligne = Field(description="Adresse postale de l'hébergeur.")
+    telephone: Ligne | None = Field(None, description="Téléphone de l'hébergeur (la loi le demande).")
+    url: Url | None = Field(None, description="Site internet de l'hébergeur.")
+
+
+# The host of a site published on GitHub Pages (the default): GitHub's own legal details.
+GITHUB_PAGES = Hebergeur(nom="GitHub, Inc. (service GitHub Pages)",
+                         adresse="88 Colin P. Kelly Jr. Street, San Francisco, CA 94107, États-Unis",
+                         telephone="+1 877 448 4820", url="https://pages.github.com/")
+
+
+class MentionsLegales(Strict):
+    directeur_publication: Ligne | None = Field(
+        None, description="Nom et fonction de la personne directrice de la publication (la loi le demande), "
+        "ex. « Marie Dupont, directrice de l'école »."
+    )
+    hebergeur: Hebergeur = Field(
+        default_factory=lambda: GITHUB_PAGES.model_copy(),
+        description="L'hébergeur du site : nom, adresse, téléphone, site. Sans ce réglage : GitHub Pages "
+        "(GitHub, Inc., 88 Colin P. Kelly Jr. Street, San Francisco, CA 94107, États-Unis).",
+    )
+    texte: Markdown | None = Field(
+        None, description="Texte ajouté à la page des mentions légales, en Markdown (ex. numéro SIRET, statut de l'établissement)."
+    )
+
+
+class Audit(Strict):
+    date: Date = Field(description="Date de l'audit de conformité au RGAA (AAAA-MM-JJ).")
+    taux: float = Field(ge=0, le=100, description="Part des critères du RGAA respectés selon l'audit, en pour cent (de 0 à 100).")
+    organisme: Ligne | None = Field(None, description="Qui a fait l'audit : un prestataire, ou l'équipe de l'établissement.")
+    version_rgaa: Ligne = Field("4.1.2", description="Version du RGAA de l'audit.")
+
+    @property
+    def taux_fr(self) -> str:
+        """87.5 -> `87,5`."""
+        return f"{self.taux:g}".replace(".", ",")
+
+
+ETATS = {"conforme": "totalement conforme", "partiellement": "partiellement conforme", "non": "non conforme"}
+
+
+class Accessibilite(Strict):
+    etat: Literal["conforme", "partiellement", "non"] | None = Field(
+        None, description="État de conformité au RGAA : conforme (100 % des critères respectés), partiellement (50 % au moins) "
+        "ou non. Il suppose un audit (réglage audit) ; sans audit, le RGAA veut que le site soit déclaré non conforme. "
+        "Vide : déduit du taux de l'audit."
+    )
+    date_declaration: Date = Field(None, description="Date où la déclaration a été établie (AAAA-MM-JJ) ; vide : la date de construction du site.")
+    audit: Audit | None = Field(None, description="Le dernier audit de conformité au RGAA, s'il y en a eu un : date, taux, organisme.")
+    contact: Ligne | None = Field(
+        None, description="Adresse électronique ou page web pour signaler un défaut d'accessibilité ; vide : le contact du site."
+    )
+    texte: Markdown | None = Field(
+        None, description="Contenus non accessibles connus, dérogations, plan d'amélioration…, en Markdown : ajoutés à la déclaration."
+    )
+
+    @model_validator(mode="after")
+    def _honest(self) -> Accessibilite:
+        if self.etat in ("conforme", "partiellement") and self.audit is None:
+            raise fail(f'etat "{self.etat}" needs an audit (RGAA): give `audit` with its date and rate (taux), or remove '
+                       '`etat`: without an audit the RGAA has the site declared "non conforme"')
+        if self.etat and self.audit is not None and self.etat != etat_du_taux(self.audit.taux):
+            raise fail(f'etat "{self.etat}" does not match the audit\'s rate of {self.audit.taux:g} %, which makes it '
+                       f'"{etat_du_taux(self.audit.taux)}" (conforme: 100 %, partiellement: 50 % or more, non: less); '
+                       "correct one of them, or remove `etat`")
+        return self
+
+    @property
+    def etat_declare(self) -> str:
+        """The state declared: given, else the audit's, else `non` (no audit)."""
+        return self.etat or (etat_du_taux(self.audit.taux) if self.audit else "non")
+
+    @property
+    def libelle_etat(self) -> str:
+        return ETATS[self.etat_declare]
+
+
+def etat_du_taux(taux: float) -> str:
+    """The RGAA's state for an audit's rate of criteria met."""
+    return "conforme" if taux >= 100 else "partiellement" if taux >= 50 else "non"
+
+
 class Site(Strict):
     """Réglages du site (content/site.yaml)."""
 
@@ -80,7 +164,7 @@ class Site(Strict):
         None, description="Couleur de l'école (#rrggbb) : en-tête, liens, boutons. Elle doit contraster à 4,5:1 au moins avec le blanc."
     )
     logo: Ligne | None = Field(None, description="Fichier du logo (SVG, PNG, JPEG ou WebP), relatif à la racine du projet, ex. gabarits/logo.svg.")
-    liens_pied: list[LienPied] = Field(default_factory=list, description="Liens en bas de chaque page (mentions légales, accessibilité…).")
+    liens_pied: list[LienPied] = Field(default_factory=list, description="Liens ajoutés en bas de chaque page (les mentions légales et l'accessibilité y sont déjà).")
     fiches_inactives: Literal["completes", "resumees"] = Field(
         "completes", description="completes : la page d'une fiche inactive montre tout, comme celle d'une fiche active. "
         "resumees : elle montre l'essentiel (statut et remplaçantes, niveau, certificateurs, activités visées, blocs et leurs "
@@ -90,6 +174,31 @@ class Site(Strict):
     donnees_ouvertes: DonneesOuvertes = Field(
         default_factory=DonneesOuvertes, description="Les fichiers de données publiés avec le site (page « Données ouvertes ») et leur licence."
     )
+    mentions_legales: MentionsLegales = Field(
+        default_factory=MentionsLegales, description="La page des mentions légales (mentions-legales/) : directeur de la publication, "
+        "hébergeur, texte ajouté. L'éditeur est l'établissement (organisation), avec l'adresse et le contact du site."
+    )
+    accessibilite: Accessibilite = Field(
+        default_factory=Accessibilite, description="La déclaration d'accessibilité (page accessibilite/), au modèle du RGAA : "
+        "état de conformité, audit, date, contact."
+    )
+    synonymes: list[list[Ligne]] = Field(
+        default_factory=list, description="Synonymes ajoutés à la recherche : une liste de groupes, chacun la liste des mots "
+        "ou expressions qui veulent dire la même chose, ex. [commis de cuisine, aide de cuisine]. Chercher l'un trouve aussi "
+        "les fiches qui contiennent les autres. Un groupe qui partage un mot avec un groupe déjà prévu (alternance, VAE, "
+        "à distance, niveaux) s'y ajoute."
+    )
+
+    @field_validator("synonymes")
+    @classmethod
+    def _synonymes(cls, value: list[list[str]]) -> list[list[str]]:
+        from ..search.synonymes import probleme_groupe
+
+        for n, mots in enumerate(value, 1):
+            problem = probleme_groupe(mots)
+            if problem:
+                raise fail(f"group {n}: {problem}")
+        return value
 
     @field_validator("couleur_principale")
     @classmethod

@@ -156,6 +156,16 @@ class Urls:
     def search_bundle() -> str:
         return SEARCH_BUNDLE
 
+    # -- the school's pages (builder/ecole/) ---------------------------------------------
+    @staticmethod
+    def mentions_legales() -> str:
+        return "mentions-legales/"
+
+    @staticmethod
+    def accessibilite() -> str:
+        """The accessibility statement (RGAA)."""
+        return "accessibilite/"
+
     @classmethod
     def logo(cls, suffix: str) -> str:
         return cls.asset(f"logo{suffix}")
@@ -170,6 +180,17 @@ class Urls:
         """Official page: https://www.francecompetences.fr/recherche/rncp/26224/ (RS: /rs/)."""
         kind = "rs" if numero.startswith("RS") else "rncp"
         return f"https://www.francecompetences.fr/recherche/{kind}/{numero.removeprefix('RNCP').removeprefix('RS')}/"
+
+    @staticmethod
+    def france_vae() -> str:
+        """France VAE, the public service of VAE (validation of prior experience)."""
+        return "https://vae.gouv.fr/"
+
+    # The appeal routes of an accessibility statement, as the RGAA's model gives them.
+    DEFENSEUR_DES_DROITS_FORMULAIRE = "https://formulaire.defenseurdesdroits.fr/"
+    DEFENSEUR_DES_DROITS_DELEGUES = "https://www.defenseurdesdroits.fr/saisir/delegues"
+    LICENCE_OUVERTE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    EXPORT_RNCP = "https://www.data.gouv.fr/fr/datasets/5eebbc067a14b6fecc9c9976/"
 
     @staticmethod
     def france_travail(code_rome: str) -> str:

@@ -30,6 +30,21 @@ TITRES = {
     "nouvelle-caledonie": "Nouvelle-Calédonie", "polynesie": "Polynésie française",
 }
 DROM = ["guadeloupe", "martinique", "guyane", "reunion", "mayotte"]
+# Each marker's link has an invisible hit circle of this radius around its small dot: 30 units
+# across are 24 CSS px once a 400-unit map is 320 px wide (a 390 px phone), WCAG 2.2's minimum
+# target (2.5.8). Markers closer than two radii are merged, so that hit circles never overlap.
+CIBLE = 15
+ETIQUETTE = 14  # font size of the town labels of the région and département maps, in map units
+
+
+@dataclass
+class Etiquette:
+    """A town's name written beside its marker (région and département maps)."""
+
+    texte: str
+    x: float
+    y: float
+    ancre: str  # text-anchor: start (right of the dot), end (left of it), middle (above or below)
 
 
 @dataclass
@@ -40,6 +55,10 @@ class Marqueur:
     libelle: str
     lien: str
     forme: str = "cercle"  # cercle: preparation; carre: certification
+    ville: str = ""  # the name to write beside it (its first town's), when the map labels its towns
+    poids: int = 0  # the places it counts: the biggest are labelled first
+    carre: bool = False  # a preparation circle drawn over the square of a certification town merged into it
+    etiquette: Etiquette | None = None
 
 
 @dataclass
@@ -75,6 +94,8 @@ class Point:
     libelle: str  # for screen readers and as a tooltip: "Lyon : 2 lieux de préparation"
     lien: str  # where the marker leads: the place in the list, or a page
     forme: str = "cercle"
+    ville: str = ""
+    poids: int = 0
 
 
 def dessiner(points: list[Point], encarts: Iterable[str] = ()) -> Carte:
@@ -93,19 +114,37 @@ def dessiner(points: list[Point], encarts: Iterable[str] = ()) -> Carte:
         panel = by_name.get(territoire(point.lat, point.lon) or "")
         if panel is not None:  # else outside what the map draws (checked and warned about before)
             _marquer(panel, _projection(panel), point)
-    for panel in panels:  # certification squares first, preparation circles drawn over them
-        panel.marqueurs.sort(key=lambda m: m.forme != "carre")
+    for panel in panels:
+        _fusionner_certification(panel)
     return Carte(LARGEUR, HAUTEUR_METROPOLE + 6 + HAUTEUR_ENCART, panels)
 
 
 def _marquer(panel: Panneau, project: Callable[[float, float], tuple[float, float]], point: Point) -> None:
     x, y = project(point.lon, point.lat)
-    near = next((m for m in panel.marqueurs if m.forme == point.forme and math.dist((m.x, m.y), (x, y)) < 8), None)
-    if near:  # towns a few pixels apart (Paris, Montreuil, Vincennes): one marker
+    near = next((m for m in panel.marqueurs if m.forme == point.forme and math.dist((m.x, m.y), (x, y)) < 2 * CIBLE), None)
+    if near:  # towns closer than a finger's width (Paris, Montreuil, Vincennes): one marker
         near.libelle += " ; " + point.libelle
+        near.poids += point.poids
     else:
         size = 5.5 if point.forme == "cercle" else 7
-        panel.marqueurs.append(Marqueur(round(x, 1), round(y, 1), size, point.libelle, point.lien, point.forme))
+        panel.marqueurs.append(Marqueur(round(x, 1), round(y, 1), size, point.libelle, point.lien, point.forme,
+                                        point.ville, point.poids))
+
+
+def _fusionner_certification(panel: Panneau) -> None:
+    """A certification square within two hit radii of a preparation circle becomes part of that
+    marker (drawn under its dot, named in its label): two links there could not both be hit.
+    Squares first, preparation circles drawn over them."""
+    circles = [m for m in panel.marqueurs if m.forme == "cercle"]
+    kept = []
+    for square in (m for m in panel.marqueurs if m.forme == "carre"):
+        circle = min(circles, key=lambda c: math.dist((c.x, c.y), (square.x, square.y)), default=None)
+        if circle is not None and math.dist((circle.x, circle.y), (square.x, square.y)) < 2 * CIBLE:
+            circle.libelle += " ; " + square.libelle
+            circle.carre = True
+        else:
+            kept.append(square)
+    panel.marqueurs = kept + circles
 
 
 @cache
@@ -141,11 +180,69 @@ def dessiner_zone(points: list[Point], codes: tuple[str, ...]) -> Carte:
     panel = Panneau(name, None, 0, 0, LARGEUR, HAUTEUR_METROPOLE, "")
     project = _projection(panel, bounds)
     panel.chemin = _outline_zone(name, bounds)
-    for point in points:
+    # the towns with the most places first: a marker stands, is named and leads where its biggest town does
+    for point in sorted(points, key=lambda p: -p.poids):
         x, y = project(point.lon, point.lat)
         if 0 <= x <= LARGEUR and 0 <= y <= HAUTEUR_METROPOLE:
             _marquer(panel, project, point)
+    _fusionner_certification(panel)
+    _etiqueter(panel)
     return Carte(LARGEUR, HAUTEUR_METROPOLE, [panel])
+
+
+def _largeur_texte(texte: str, taille: float = ETIQUETTE) -> float:
+    """A generous estimate of a label's width (no font at build time): the widest of the common
+    sans-serif fonts (DejaVu Sans), so that labels judged apart stay apart on screen."""
+    def width(c: str) -> float:
+        if c in "iljt.,;:'’ -|!ıI":
+            return 0.36
+        if c in "frJ()":
+            return 0.45
+        if c in "mwMW":
+            return 0.98
+        if c.isupper() or c in "—":
+            return 0.76
+        return 0.64
+    return taille * sum(width(c) for c in texte)
+
+
+def _boites_chevauchent(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _touche_cercle(box: tuple[float, float, float, float], x: float, y: float, r: float) -> bool:
+    nx, ny = min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+    return (x - nx) ** 2 + (y - ny) ** 2 < r * r
+
+
+def _etiqueter(panel: Panneau) -> None:
+    """Write each town's name beside its marker, the towns with the most places first: to the
+    right of the dot, else to its left, above or below; a name that would cover another name or
+    another marker's target, or leave the frame, is left out (its marker keeps its spoken label
+    and tooltip). Deterministic: the same towns give the same labels."""
+    placed: list[tuple[float, float, float, float]] = []
+    height = ETIQUETTE * 1.2
+    for marker in sorted(panel.marqueurs, key=lambda m: (-m.poids, m.ville, m.x, m.y)):
+        if not marker.ville:
+            continue
+        width = _largeur_texte(marker.ville)
+        gap = marker.rayon + 3
+        baseline = ETIQUETTE * 0.36  # from the middle of the text to its baseline
+        for ancre, left, top in (("start", marker.x + gap, marker.y - height / 2),
+                                 ("end", marker.x - gap - width, marker.y - height / 2),
+                                 ("middle", marker.x - width / 2, marker.y - gap - height),
+                                 ("middle", marker.x - width / 2, marker.y + gap)):
+            box = (left - 1, top, left + width + 1, top + height)
+            if box[0] < 0 or box[1] < 0 or box[2] > panel.largeur or box[3] > panel.hauteur:
+                continue
+            if any(_boites_chevauchent(box, other) for other in placed):
+                continue
+            if any(_touche_cercle(box, m.x, m.y, CIBLE) for m in panel.marqueurs if m is not marker):
+                continue
+            x = {"start": left, "end": left + width, "middle": left + width / 2}[ancre]
+            marker.etiquette = Etiquette(marker.ville, round(x, 1), round(top + height / 2 + baseline, 1), ancre)
+            placed.append(box)
+            break
 
 
 @cache
@@ -261,6 +358,22 @@ def nom_de_commune(place: Place) -> str:
     return place.lieu.commune or place.lieu.organisme
 
 
+APPROXIMATIVE = {
+    "commune": "centre de la commune",
+    "code_postal": "près de la commune",  # the mean of the communes sharing its postal code
+    "departement": "centre du département",
+}
+
+
+def position_approximative(place: Place) -> str:
+    """What a place's map position stands for when it is not the place's own (no coordinates in
+    the fiche: the town's centre): said beside its OpenStreetMap link; "" when exact."""
+    position = place.position
+    if position is None or position.source == "coordonnees":
+        return ""
+    return f"position approximative ({APPROXIMATIVE.get(position.source, 'centre de la commune')})"
+
+
 def _pluriel(n: int) -> str:
     return f"{n} lieu{'x' if n > 1 else ''} de préparation"
 
@@ -355,7 +468,8 @@ def carte_zone(fiches: Iterable[Fiche], codes: Iterable[str], urls) -> Carte:
         by_code = par_departement(fiche)
         for code in codes:
             located += [(place, links[code]) for place in by_code.get(code, ())]
-    points = [Point(first.position.lat, first.position.lon, f"{nom_de_commune(first)} : {_pluriel(len(group))}", lien)
+    points = [Point(first.position.lat, first.position.lon, f"{nom_de_commune(first)} : {_pluriel(len(group))}", lien,
+                    ville=nom_de_commune(first), poids=len(group))
               for first, group, lien in grouper_par_commune(located)]
     return dessiner_zone(points, codes)
 

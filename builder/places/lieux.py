@@ -73,6 +73,14 @@ def nombre_de_pages(fiche: Fiche) -> int:
 def _group(preparation: list[Place]) -> Lieux:
     sur_place = [p for p in preparation if not p.lieu.a_distance]
     a_distance = [p for p in preparation if p.lieu.a_distance]
+    groupes = _groupes(sur_place)
+    for groupe in groupes:
+        groupe.places.sort(key=lambda p: (sort_key(p.lieu.commune or ""), sort_key(p.lieu.organisme), p.ancre))
+    return Lieux(sur_place, a_distance, groupes, _paginate(groupes, len(sur_place)))
+
+
+def _groupes(sur_place: list[Place]) -> list[Groupe]:
+    """The places by département, the départements by région (the places in them not ordered)."""
     by_departement: dict[str, Groupe] = {}
     for place in sur_place:
         where = departement(place)
@@ -80,19 +88,37 @@ def _group(preparation: list[Place]) -> Lieux:
         if key not in by_departement:
             by_departement[key] = Groupe(where.region if where else "Autres lieux", where, [])
         by_departement[key].places.append(place)
-    groupes = sorted(by_departement.values(), key=lambda g: (g.departement is None, sort_key(g.region),
-                                                              g.departement.code if g.departement else ""))
-    for groupe in groupes:
-        groupe.places.sort(key=lambda p: (sort_key(p.lieu.commune or ""), sort_key(p.lieu.organisme), p.ancre))
+    return sorted(by_departement.values(), key=lambda g: (g.departement is None, sort_key(g.region),
+                                                           g.departement.code if g.departement else ""))
+
+
+def _paginate(groupes: list[Groupe], count: int) -> int:
+    """Gives each group its page; the number of pages (0: the fiche page names every place)."""
     pages = 0
-    if len(sur_place) > SUR_LA_FICHE:
+    if count > SUR_LA_FICHE:
         pages, filled = 1, 0
         for groupe in groupes:  # whole départements on a page, as long as it holds about PAR_PAGE places
             if filled and filled + len(groupe.places) > PAR_PAGE:
                 pages, filled = pages + 1, 0
             groupe.page = pages
             filled += len(groupe.places)
-    return Lieux(sur_place, a_distance, groupes, pages)
+    return pages
+
+
+def pages_des_lieux(fiche: Fiche) -> dict[str, int]:
+    """The page of the fiche's places list each place is on, by its anchor; empty when the fiche
+    page names them all. For the files of search near me and of the compare page, which link to
+    a place: the same pages as `lieux`, without ordering every place (once per fiche object)."""
+    return once(fiche, "pages des lieux", _pages_des_lieux)
+
+
+def _pages_des_lieux(fiche: Fiche) -> dict[str, int]:
+    sur_place = [p for p in places(fiche)[0] if not p.lieu.a_distance]
+    if len(sur_place) <= SUR_LA_FICHE:
+        return {}
+    groupes = _groupes(sur_place)
+    _paginate(groupes, len(sur_place))
+    return {place.ancre: groupe.page for groupe in groupes for place in groupe.places}
 
 
 def ancre_page(fiche: Fiche, place: Place) -> int:

@@ -15,7 +15,16 @@ from ..pages.page import Page, Pagination, paginate
 from ..pages.plan import resumee
 from ..pages.urls import Urls
 from . import partenaires
-from .carte import carte_departement, carte_fiche, carte_nationale, carte_region, fond_de_carte, geojson_catalogue
+from .carte import (
+    CIBLE,
+    carte_departement,
+    carte_fiche,
+    carte_nationale,
+    carte_region,
+    fond_de_carte,
+    geojson_catalogue,
+    position_approximative,
+)
 from .lieux import ancre_page, lieux
 from .partenaires import PAR_PAGE, en_ordre, lettres, nombre_de_pages
 
@@ -62,5 +71,5 @@ GLOBALS: dict[str, Any] = {
     "carte_fiche": carte_fiche, "carte_nationale": carte_nationale, "carte_region": carte_region,
     "carte_departement": carte_departement, "places": places, "lieux": lieux, "a_un_lieu": a_un_lieu,
     "ancre_page": ancre_page, "resume_partenaires": partenaires.resume, "habilitation": partenaires.habilitation,
-    "initiale": partenaires.initiale,
+    "initiale": partenaires.initiale, "CIBLE": CIBLE, "position_approximative": position_approximative,
 }

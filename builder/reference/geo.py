@@ -49,6 +49,7 @@ class Commune:
     lat: float
     lon: float
     precision: str  # commune, code_postal (mean of its neighbours), departement
+    population: int = 0  # INSEE's legal population (0: none known, a few uninhabited territories)
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def gazetteer() -> Gazetteer:
     rows = csv.DictReader(io.StringIO(gzip.decompress(raw).decode("utf-8")))
     return Gazetteer([
         Commune(r["insee"], r["nom"], r["departement"], tuple(r["codes_postaux"].split()),
-                float(r["lat"]), float(r["lon"]), r["precision"])
+                float(r["lat"]), float(r["lon"]), r["precision"], int(r["population"]))
         for r in rows
     ])
 

@@ -4,7 +4,9 @@ certifications prepared near a town, each small, fetched only for the départeme
 - `geo/departements.json`: each département's name, région and box (that of its communes);
 - `geo/cp/<département>.json`: the postal codes of a département, each with its communes;
 - `geo/noms/<clé>.json`: the communes whose name starts alike (`re`: Rennes, Reims…; `s-ma`:
-  Saint-Malo…), for a town typed by name;
+  Saint-Malo…), for a town typed by name, the most populous first: a name several communes
+  share (Montreuil) means the biggest one, and suggestions while typing come biggest first. The
+  order carries the population: no number is added;
 - `pagefind/proximite/`: the catalogue's places by département, and what a result shows of
   their fiches, each piece fetched only when needed (see `place_files`); written with the
   search index, which gives the fiches' Pagefind ids, so that a text search can be crossed
@@ -21,12 +23,14 @@ import re
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..content.places import departement, places
 from ..content.catalogue import Catalogue, fiche_order
 from ..reference.geo import cle, gazetteer
 from ..content.model import Fiche
 from ..reference.nomenclature import departements
+from ..places.lieux import pages_des_lieux
 from .filtres import filtres, niveau_libelle, statut_libelle
 
 _ARTICLES = ("saint ", "sainte ", "le ", "la ", "les ", "l ")
@@ -53,7 +57,7 @@ def town_files() -> dict[str, str]:
     communes = gazetteer().communes
     boxes: dict[str, list[float]] = {}
     by_code: dict[str, dict[str, dict[str, list]]] = defaultdict(lambda: defaultdict(dict))
-    by_name: dict[str, list] = defaultdict(list)
+    by_name: dict[str, list[tuple[tuple, list]]] = defaultdict(list)
     for c in communes:
         box = boxes.setdefault(c.departement, [c.lat, c.lon, c.lat, c.lon])
         box[:] = [min(box[0], c.lat), min(box[1], c.lon), max(box[2], c.lat), max(box[3], c.lon)]
@@ -65,8 +69,8 @@ def town_files() -> dict[str, str]:
             if arrondissement or name not in towns:
                 towns[name] = [name, round(c.lat, 4), round(c.lon, 4)]
         if not arrondissement:  # the city itself is in the names, with all its postal codes
-            by_name[bucket(cle(c.nom))].append([name, c.departement, c.codes_postaux[0] if c.codes_postaux else "",
-                                                round(c.lat, 4), round(c.lon, 4), len(c.codes_postaux)])
+            by_name[bucket(cle(c.nom))].append(((-c.population, name, c.departement), [
+                name, c.departement, c.codes_postaux[0] if c.codes_postaux else "", round(c.lat, 4), round(c.lon, 4)]))
     known = departements()
     files = {"geo/departements.json": _json({
         code: [known[code].nom if code in known else code, known[code].region if code in known else "",
@@ -74,7 +78,7 @@ def town_files() -> dict[str, str]:
     for code, codes in sorted(by_code.items()):
         files[f"geo/cp/{code.lower()}.json"] = _json({cp: list(towns.values()) for cp, towns in sorted(codes.items())})
     for key, towns in sorted(by_name.items()):
-        files[f"geo/noms/{key.replace(' ', '_')}.json"] = _json(sorted(towns))
+        files[f"geo/noms/{key.replace(' ', '_')}.json"] = _json([town for _, town in sorted(towns)])
     return files
 
 
@@ -98,6 +102,10 @@ def place_files(catalogue: Catalogue, urls, ids: dict[str, str]) -> dict[str, by
     - `<département>.json`: its places grouped by position (`[lat, lon, commune, fiches,
       bodies]`: the fiches' numbers as differences from the previous one, and for each the
       number of its body among the département's);
+    - `lieux/<département>.json`: for the same rows and fiches, the place a result links to:
+      its number in the fiche's list (`3` for `#lieu-3` on the fiche page), or `[page, number]`
+      when the fiche lists its places on pages of their own (fetched for the results shown
+      only, so the first query near a town reads no more than it did);
     - `organismes/<département>-<lot>.json`: the names of the département's bodies;
     - `fiches/<lot>.json`: what a result shows of a fiche (Pagefind id, number, title, level,
       status);
@@ -115,24 +123,29 @@ def place_files(catalogue: Catalogue, urls, ids: dict[str, str]) -> dict[str, by
             located.append((fiche, sur_place, a_distance))
     located.sort(key=lambda item: fiche_order(item[0]))
     numero = {fiche.numero: i for i, (fiche, _, _) in enumerate(located)}
-    groups: dict[str, dict[tuple, dict[int, str]]] = defaultdict(dict)  # département -> position -> fiche -> body
+    # département -> position -> fiche -> (body, the place a result links to)
+    groups: dict[str, dict[tuple, dict[int, tuple[str, Any]]]] = defaultdict(dict)
     counts: dict[str, int] = defaultdict(int)
     for fiche, sur_place, _ in located:
+        pages = pages_des_lieux(fiche)
         for place in sur_place:
             if where := departement(place):
                 counts[where.code.lower()] += 1
                 key = (round(place.position.lat, 3), round(place.position.lon, 3), place.lieu.commune or "")
-                groups[where.code.lower()].setdefault(key, {}).setdefault(numero[fiche.numero], place.lieu.organisme)
+                groups[where.code.lower()].setdefault(key, {}).setdefault(
+                    numero[fiche.numero], (place.lieu.organisme, _lien(place, pages)))
     files: dict[str, bytes] = {}
     for code, positions in sorted(groups.items()):
-        bodies = sorted({body for found in positions.values() for body in found.values()})
+        bodies = sorted({body for found in positions.values() for body, _ in found.values()})
         body_number = {body: i for i, body in enumerate(bodies)}
-        rows = []
+        rows, links = [], []
         for (lat, lon, commune), found in sorted(positions.items()):
             fiches = sorted(found)
             rows.append([lat, lon, commune, [b - a for a, b in zip([0, *fiches], fiches)],
-                         [body_number[found[i]] for i in fiches]])
+                         [body_number[found[i][0]] for i in fiches]])
+            links.append([found[i][1] for i in fiches])
         files[f"{FOLDER}{code}.json"] = _json(rows).encode()
+        files[f"{FOLDER}lieux/{code}.json"] = _json(links).encode()
         for lot in range(0, len(bodies), ORGANISMES_PAR_LOT):
             files[f"{FOLDER}organismes/{code}-{lot // ORGANISMES_PAR_LOT}.json"] = _json(bodies[lot:lot + ORGANISMES_PAR_LOT]).encode()
     for lot in range(0, len(located), FICHES_PAR_LOT):
@@ -147,6 +160,13 @@ def place_files(catalogue: Catalogue, urls, ids: dict[str, str]) -> dict[str, by
         "departements": {code: counts[code] for code in sorted(groups)},
         "fiches": len(located), "lot": FICHES_PAR_LOT, "lot_organismes": ORGANISMES_PAR_LOT}).encode()
     return files
+
+
+def _lien(place, pages: dict[str, int]) -> Any:
+    """Where a result near a town leads: the place's line on the fiche page (its number), or on
+    the page of the fiche's places list it is on (`[page, number]`)."""
+    number = int(place.ancre.rsplit("-", 1)[1])
+    return [pages[place.ancre], number] if pages else number
 
 
 def _values(catalogue: Catalogue, fiches: list[Fiche]) -> dict[str, dict[str, list]]:

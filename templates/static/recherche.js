@@ -99,11 +99,13 @@ function ecrireAdresse() {
 
 // The places' files (builder/proximite.py): every fiche with a place has a number, in the order
 // of titles; a département's file groups its places by position, each with its fiches' numbers
-// (as differences) and their bodies' numbers; what a result shows comes in lots, fetched for the
-// results shown; each filter's values come in a file of their own, fetched for the filters in use.
+// (as differences) and their bodies' numbers; what a result shows comes in lots, and the place it
+// links to in a file per département, fetched for the results shown; each filter's values come
+// in a file of their own, fetched for the filters in use.
 
 async function chercherPres() {
-  // -> {ville, km, proches: Map(number -> {numero, distance, commune, departement, organisme})} or {erreur}
+  // -> {ville, km, proches: Map(number -> {numero, distance, commune, departement, organisme, ligne, rang}),
+  //     departements, index} or {erreur}
   const ville = await trouverVille(champPres.value, GEO);
   if (!ville) return { erreur: `Aucune commune ne s’appelle « ${champPres.value.trim()} » ni n’a ce code postal. Essayez un code postal (« 35000 ») ou le nom exact de la commune.` };
   const km = Number(choixKm.value);
@@ -116,26 +118,144 @@ async function chercherPres() {
     .map(([code]) => code.toLowerCase());
   const fichiersPlaces = await Promise.all(enVue.map((code) => json(`${PROXIMITE}${code}.json`)));
   const proches = new Map();
-  fichiersPlaces.forEach((lignes, n) => {
-    for (const [lat, lon, commune, ecarts, organismes] of lignes || []) {
-      const distance = distanceKm(ville.lat, ville.lon, lat, lon);
-      if (distance > km) continue;
-      let numero = 0;
-      ecarts.forEach((ecart, i) => {
-        numero += ecart;
-        const connu = proches.get(numero);
-        if (!connu || distance < connu.distance) {
-          proches.set(numero, { numero, distance, commune, departement: enVue[n], organisme: organismes[i] });
-        }
-      });
-    }
-  });
+  fichiersPlaces.forEach((lignes, n) => ajouterPlaces(proches, lignes, enVue[n], ville, km));
   if (caseDistance.checked) {
     for (const numero of (await json(`${PROXIMITE}distance.json`)) || []) {
       if (!proches.has(numero)) proches.set(numero, { numero, distance: null });
     }
   }
-  return { ville, km, proches, lot: (index && index.lot) || 64, lotOrganismes: (index && index.lot_organismes) || 128 };
+  return { ville, km, proches, departements: departements || {}, index,
+    lot: (index && index.lot) || 64, lotOrganismes: (index && index.lot_organismes) || 128 };
+}
+
+function ajouterPlaces(proches, lignes, departement, ville, km, accepte = null) {
+  // the places of a département's file within km of the town: each fiche at its nearest place
+  (lignes || []).forEach(([lat, lon, commune, ecarts, organismes], ligne) => {
+    const distance = distanceKm(ville.lat, ville.lon, lat, lon);
+    if (distance > km) return;
+    let numero = 0;
+    ecarts.forEach((ecart, i) => {
+      numero += ecart;
+      if (accepte && !accepte(numero)) return;
+      const connu = proches.get(numero);
+      if (!connu || distance < connu.distance) {
+        proches.set(numero, { numero, distance, commune, departement, organisme: organismes[i], ligne, rang: i, lien: null });
+      }
+    });
+  });
+}
+
+function auPlusPres(ville, boite) {
+  // how near a département's places can be to the town, at most: its box's nearest point (near
+  // enough on a sphere at this scale), less a margin for places given their own coordinates
+  if (!boite) return Infinity;
+  const [, , lat0, lon0, lat1, lon1] = boite;
+  const lat = Math.min(Math.max(ville.lat, lat0), lat1);
+  const lon = Math.min(Math.max(ville.lon, lon0), lon1);
+  return Math.max(0, distanceKm(ville.lat, ville.lon, lat, lon) * 0.95 - 5);
+}
+
+async function plusLoin(proche, accepte) {
+  // nothing within the radius: the nearest fiches anyway, by distance, however far. The
+  // départements are read nearest first, a few at a time, until a page of results is sure (no
+  // département left can hold a nearer place) or the next ones are well beyond the nearest found
+  const { ville, departements, index } = proche;
+  const boites = new Map(Object.entries(departements).map(([code, boite]) => [code.toLowerCase(), boite]));
+  const ordre = Object.keys((index && index.departements) || {})
+    .map((code) => [code, auPlusPres(ville, boites.get(code))]).sort((a, b) => a[1] - b[1]);
+  const trouves = new Map();
+  let tries = [];
+  for (let i = 0; i < ordre.length;) {
+    const lot = ordre.slice(i, i + 4);
+    i += lot.length;
+    const fichiersPlaces = await Promise.all(lot.map(([code]) => json(`${PROXIMITE}${code}.json`)));
+    fichiersPlaces.forEach((lignes, n) => ajouterPlaces(trouves, lignes, lot[n][0], ville, Infinity, accepte));
+    tries = [...trouves.values()].sort((a, b) => a.distance - b.distance || a.numero - b.numero);
+    const suivant = i < ordre.length ? ordre[i][1] : Infinity;
+    if (tries.length >= PAR_PAGE && tries[PAR_PAGE - 1].distance <= suivant) break;
+    if (tries.length && suivant > Math.max(tries[0].distance * 1.25, tries[0].distance + 30)) break;
+  }
+  // only those surely in order: none nearer can be in a file not read
+  return tries.slice(0, PAR_PAGE);
+}
+
+function surPlace(trouves) {
+  // whether some results are prepared on site within the radius (not only at a distance)
+  return trouves.some((r) => r.proche && r.proche.distance !== null);
+}
+
+function versLieu(fiche, proche) {
+  // a result near a town leads to its nearest place: its line on the fiche page, or on the page
+  // of the fiche's places list (builder/pages/urls.py, lieux), with the town, so that the page
+  // lists the places by distance (lieux-pres.js)
+  if (!proche || proche.distance === null || proche.lien === null || proche.lien === undefined) return fiche;
+  const [page, n] = Array.isArray(proche.lien) ? proche.lien : [0, proche.lien];
+  const chemin = page ? `${fiche}lieux/${page > 1 ? `page/${page}/` : ""}` : fiche;
+  return `${chemin}?pres=${encodeURIComponent(dernierProche.ville.nom)}#lieu-${n}`;
+}
+
+let zoneHomonymes = null; // under the search's state: the other communes of the town's name
+
+function libelleVille(nom, departements) {
+  // "Montreuil (28)" -> "Montreuil (Eure-et-Loir)"
+  const parties = nom.match(/^(.*) \((\w+)\)$/);
+  return parties && departements[parties[2]] ? `${parties[1]} (${departements[parties[2]][0]})` : nom;
+}
+
+function afficherHomonymes(proche) {
+  // a name several communes share: the one taken (the most populous, unless the département is
+  // typed), and the others as buttons that search near them instead
+  if (!zoneHomonymes) {
+    zoneHomonymes = element("p", "recherche-homonymes");
+    zoneHomonymes.id = "recherche-homonymes";
+    zoneHomonymes.tabIndex = -1;
+    etat.after(zoneHomonymes);
+  }
+  const ville = proche && !proche.erreur ? proche.ville : null;
+  zoneHomonymes.hidden = !ville || !ville.autres.length;
+  zoneHomonymes.replaceChildren();
+  if (zoneHomonymes.hidden) return;
+  const departements = proche.departements;
+  const montres = ville.autres.slice(0, 5);
+  zoneHomonymes.append(`${libelleVille(ville.nom, departements)}${ville.choisie ? "" : ", la plus peuplée des communes de ce nom"}. Vouliez-vous dire : `);
+  montres.forEach((autre, i) => {
+    const bouton = element("button", "recherche-homonyme", libelleVille(autre, departements));
+    bouton.type = "button";
+    bouton.addEventListener("click", async () => {
+      champPres.value = autre;
+      await chercher();
+      zoneHomonymes.focus(); // the button pressed is gone: focus stays here, where the choice was
+    });
+    zoneHomonymes.append(bouton, i < montres.length - 1 ? ", " : " ?");
+  });
+  if (ville.autres.length > montres.length) {
+    zoneHomonymes.append(` Et ${ville.autres.length - montres.length} autres : précisez le département, par exemple « ${ville.autres[montres.length]} ».`);
+  }
+}
+
+function resumePres(texte, proche, filtre, n) {
+  // the search's state near a town; nothing within the radius: the nearest anyway, said so
+  const ville = proche.ville.nom;
+  const pour = texte ? ` pour « ${texte} »` : "";
+  const avec = filtre ? " avec les filtres choisis" : "";
+  const distance = caseDistance.checked ? " ou à distance" : "";
+  if (proche.loin) {
+    const premier = resultats[0].proche;
+    const ou = premier.commune || (proche.departements[premier.departement.toUpperCase()] || [premier.departement])[0];
+    const loin = resultats.filter((r) => r.proche.distance !== null).length;
+    const aDistance = n - loin ? ` Puis ${pluriel(n - loin, "certification")} à distance.` : "";
+    return `Aucun lieu à moins de ${proche.km} km de ${ville}${pour}${avec}. Le plus proche : ${ou}, à ${kilometres(premier.distance)}. ` +
+      (loin > 1 ? `Voici les ${loin} certifications préparées le plus près, de la plus proche à la plus lointaine.` : "Voici la certification préparée le plus près.") + aDistance;
+  }
+  if (!n) {
+    return `Aucun résultat${pour}${avec}, ni à moins de ${proche.km} km de ${ville}${distance}, ni plus loin. ` +
+      (filtre ? "Retirez un filtre, ou parcourez le catalogue ci-dessous." : "Essayez un autre mot, ou parcourez le catalogue ci-dessous.");
+  }
+  return `${pluriel(n, texte ? "résultat" : "certification")}${texte ? pour : " préparée" + (n > 1 ? "s" : "")} à moins de ${proche.km} km de ${ville}${distance}${avec}.`;
+}
+
+function kilometres(distance) {
+  return distance < 1 ? "moins de 1 km" : `${Math.round(distance).toLocaleString("fr-FR")} km`;
 }
 
 function rang(proche) {
@@ -199,12 +319,107 @@ function comptesLocaux(numeros, filtres) {
   return comptes;
 }
 
+// -- what a text query means ----------------------------------------------------------------------
+// Pagefind matches a word it cannot find by the longest beginning of it that it can ("alternance"
+// by "a": upstream issues #599 and #780), so a word found nowhere would bring pages matched by a
+// stray letter. So a query is read first, as builder/search/synonymes.py reads words: common words
+// and single characters are dropped, each synonym found in it becomes the searches of its group
+// (a group tied to the fiches' data searches for its first word, hidden on the fiches that have
+// the fact), and each word searched is checked against the words Pagefind matched for it. A word
+// found nowhere gives no results, and the page says so with suggestions. The groups and the
+// suggestions' words come from one small file, fetched with the first text query.
+
+const zoneSuggestions = document.getElementById("recherche-suggestions");
+let synonymes = null; // {groupes: [{mots, ecrits, cle?}], mots_vides, vocabulaire}
+let analyse = null; // the last text query read: {creneaux, ecartes, absents}
+const presence = new Map(); // word searched -> Promise<boolean>: found in the index as itself
+
+async function chargerSynonymes() {
+  if (!synonymes) synonymes = (await json(racine.dataset.synonymes)) || { groupes: [], mots_vides: [], vocabulaire: [] };
+  return synonymes;
+}
+
+function normaliserRequete(texte) {
+  // as synonymes.normaliser: "Contrat d’apprentissage" -> "contrat d apprentissage", "Bac + 3" -> "bac+3"
+  return texte.toLowerCase().replace(/œ/g, "oe").replace(/æ/g, "ae").normalize("NFKD").replace(/\p{M}/gu, "")
+    .replace(/\bbac\s*\+?\s*(\d)\b/g, "bac+$1")
+    .replace(/[^\p{L}\p{N}_+\-]+/gu, " ")
+    .replace(/(?<![\p{L}\p{N}_])[+\-]+|[+\-]+(?![\p{L}\p{N}_])/gu, " ")
+    .split(/\s+/).filter(Boolean).join(" ");
+}
+
+function motsUtiles(phrase, vides) {
+  // as synonymes.mots_utiles: the words searched, as Pagefind indexes them ("bac+3" -> "bac3")
+  return phrase.split(" ").filter((m) => m.length > 1 && !vides.has(m)).map((m) => m.replace(/[+\-]/g, ""));
+}
+
+function analyser(texte, donnees) {
+  // -> {creneaux: [{groupe, phrase, alternatives}], ecartes: [words dropped]}: every slot must be
+  // found (one of its alternatives), as Pagefind wants every word of a query
+  const vides = new Set(donnees.mots_vides);
+  let reste = ` ${normaliserRequete(texte)} `;
+  const creneaux = [];
+  const phrases = donnees.groupes.flatMap((g) => g.mots.map((m, i) => [m, g, i])).sort((a, b) => b[0].length - a[0].length);
+  for (const [phrase, groupe, i] of phrases) {
+    if (!reste.includes(` ${phrase} `)) continue;
+    reste = reste.split(` ${phrase} `).join("  ");
+    if (creneaux.some((c) => c.groupe === groupe)) continue;
+    const alternatives = groupe.cle ? [groupe.cle] : [...new Set(groupe.mots.map((m) => motsUtiles(m, vides).join(" ")).filter(Boolean))];
+    creneaux.push({ groupe, phrase: groupe.ecrits[i], alternatives });
+  }
+  const mots = reste.split(" ").filter(Boolean);
+  const ecartes = mots.filter((m) => m.length <= 1 || vides.has(m));
+  const tapes = texte.split(/\s+/); // a word as typed, for the status line ("M1805", not "m1805")
+  for (const m of motsUtiles(mots.join(" "), vides)) {
+    const tape = tapes.find((t) => motsUtiles(normaliserRequete(t), vides).join(" ") === m);
+    creneaux.push({ groupe: null, phrase: tape || m, alternatives: [m] });
+  }
+  return { creneaux, ecartes };
+}
+
+function prefixeCommun(a, b) {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+function estLeMot(cherche, trouve) {
+  // whether a word Pagefind matched is the word searched or a form of it ("projets": "projet",
+  // "chefs": "chef", "évaluation": "évaluer"), not a stray beginning of it ("a" for
+  // "alternance", "ar" for "ark"); a code must be whole ("M1805" is not "M1802")
+  const n = normaliserRequete(trouve);
+  const formes = [n.replace(/[^\p{L}\p{N}]/gu, ""), ...n.split(/[^\p{L}\p{N}]+/u)].filter(Boolean);
+  return formes.some((f) => {
+    if (f.startsWith(cherche)) return true;
+    if (/\d/.test(cherche)) return false;
+    const commun = prefixeCommun(f, cherche);
+    if (commun === f.length && f.length >= 3 && commun >= cherche.length - 2) return true; // without its ending
+    return cherche.length > 4 && commun >= Math.max(5, cherche.length - 6); // a stem of it
+  });
+}
+
+function present(pagefind, mot) {
+  // whether the index has this word (checked on the first pages Pagefind gives for it)
+  if (!presence.has(mot)) {
+    presence.set(mot, (async () => {
+      const reponse = await pagefind.search(mot);
+      for (const r of reponse.results.slice(0, 3)) {
+        const donnee = await r.data();
+        const mots = (donnee.content || "").split(/[\r\n\s]+/g); // as Pagefind numbers the words
+        if ((donnee.locations || []).some((l) => mots[l] && estLeMot(mot, mots[l]))) return true;
+      }
+      return false;
+    })());
+  }
+  return presence.get(mot);
+}
+
 // A code (RNCP30012, RS1234, RNCP30012BC01, M1805) that a part of the index lacks is matched
 // there by its letters only ("rncp": every fiche), with scores a hundred times lower than the
 // page that has it. Those are dropped when a page has it: with the index in parts, as with one.
 const CODE = /^[a-z]+[0-9]+[a-z0-9]*$/i;
 
-async function rechercher(pagefind, texte, options = {}) {
+async function rechercherUne(pagefind, texte, options) {
   const reponse = await pagefind.search(texte, options);
   const mots = texte.split(/\s+/).filter(Boolean);
   if (mots.length && mots.every((mot) => CODE.test(mot)) && reponse.results.length > 1) {
@@ -212,6 +427,113 @@ async function rechercher(pagefind, texte, options = {}) {
     reponse.results = reponse.results.filter((r) => r.score >= meilleur / 20);
   }
   return reponse;
+}
+
+async function rechercher(pagefind, texte, options = {}) {
+  const donnees = await chargerSynonymes();
+  const { creneaux, ecartes } = analyser(texte, donnees);
+  analyse = { creneaux, ecartes, absents: [] };
+  const rien = { results: [], unfilteredResultCount: 0, filters: {}, totalFilters: {} };
+  if (!creneaux.length) return rien;
+  const mots = [...new Set(creneaux.flatMap((c) => c.alternatives.flatMap((a) => a.split(" "))))];
+  const presents = new Map(); // one search at a time: Pagefind's concurrent searches can miss words
+  for (const m of mots) presents.set(m, await present(pagefind, m));
+  for (const c of creneaux) c.alternatives = c.alternatives.filter((a) => a.split(" ").every((m) => presents.get(m)));
+  analyse.absents = creneaux.filter((c) => !c.alternatives.length).map((c) => c.phrase);
+  if (analyse.absents.length) return rien;
+  let requetes = [[]]; // every choice of one alternative per slot (a dozen at most)
+  for (const c of creneaux) requetes = requetes.flatMap((r) => c.alternatives.map((a) => [...r, a])).slice(0, 12);
+  const reponses = [];
+  for (const r of requetes) reponses.push(await rechercherUne(pagefind, r.join(" "), options));
+  if (reponses.length === 1) return reponses[0];
+  // several searches: their pages once each, with the best score; a filter value's count is its
+  // largest in one search (exact when one search finds them all)
+  const parId = new Map();
+  for (const r of reponses.flatMap((x) => x.results)) if (!parId.has(r.id) || parId.get(r.id).score < r.score) parId.set(r.id, r);
+  const plusGrands = (cle) => {
+    const fusion = {};
+    for (const x of reponses) for (const [f, valeurs] of Object.entries(x[cle] || {})) {
+      fusion[f] = fusion[f] || {};
+      for (const [v, n] of Object.entries(valeurs)) fusion[f][v] = Math.max(fusion[f][v] || 0, n);
+    }
+    return fusion;
+  };
+  return { results: [...parId.values()].sort((a, b) => b.score - a.score), unfilteredResultCount: parId.size,
+           filters: plusGrands("filters"), totalFilters: plusGrands("totalFilters") };
+}
+
+function lectureRequete() {
+  // how the last text query was read, for the status line: the synonyms searched with it
+  if (!analyse) return "";
+  const autres = analyse.creneaux.filter((c) => c.groupe).map((c) => c.groupe.ecrits.filter((e) => e !== c.phrase).slice(0, 3));
+  return autres.length ? ` (cherché aussi : ${autres.flat().join(", ")})` : "";
+}
+
+function sansResultat(texte) {
+  // why a text query found nothing, in words: a word on no page, or a fact of no fiche
+  if (analyse && analyse.absents.length) {
+    const absents = analyse.creneaux.filter((c) => !c.alternatives.length);
+    const c = absents.find((x) => !(x.groupe && x.groupe.cle)) || absents[0];
+    if (!(c.groupe && c.groupe.cle)) return `Aucun résultat pour « ${texte} » : « ${c.phrase} » ne figure dans aucune certification du catalogue.`;
+    const autres = c.groupe.ecrits.filter((e) => e !== c.phrase).slice(0, 3).join(", ");
+    return `Aucun résultat pour « ${texte} » : aucune certification du catalogue ne correspond à « ${c.phrase} » (${autres}).`;
+  }
+  if (analyse && !analyse.creneaux.length) return `Aucun résultat pour « ${texte} » : les mots d’une lettre et les mots courants (« de », « la », « en »…) ne sont pas cherchés. Tapez un métier, une compétence ou un code.`;
+  return null;
+}
+
+function distance(a, b) {
+  // edits from one word to the other (Levenshtein)
+  let ligne = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const suivante = [i];
+    for (let j = 1; j <= b.length; j++) suivante[j] = Math.min(ligne[j] + 1, suivante[j - 1] + 1, ligne[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    ligne = suivante;
+  }
+  return ligne[b.length];
+}
+
+function afficherSuggestions(texte, n) {
+  // when a text query finds nothing: close words of the catalogue, else the examples of the page;
+  // when it finds something through synonyms, these are said in lighter type
+  const note = texte ? lectureRequete() : "";
+  if (n > 0 && note && etat.textContent.includes(note)) {
+    const [avant, ...apres] = etat.textContent.split(note);
+    etat.replaceChildren(avant, element("span", "precision", note), apres.join(note));
+  }
+  zoneSuggestions.replaceChildren();
+  zoneSuggestions.hidden = n > 0 || !texte || !analyse;
+  if (zoneSuggestions.hidden) return;
+  const mots = synonymes.vocabulaire || []; // the catalogue's own words: each finds something
+  const proches = [];
+  for (const absent of analyse.absents.map(normaliserRequete)) {
+    const ecart = Math.max(1, Math.floor(absent.length / 4));
+    const trouves = mots.map((m, rangMot) => [m, distance(absent, normaliserRequete(m)), rangMot])
+      .filter(([m, d]) => d <= ecart || prefixeCommun(absent, normaliserRequete(m)) >= Math.min(5, absent.length))
+      .sort((a, b) => a[1] - b[1] || a[2] - b[2]);
+    for (const [m] of trouves) if (!proches.includes(m) && normaliserRequete(m) !== absent) proches.push(m);
+  }
+  const exemples = [...document.querySelectorAll(".recherche-exemple")].map((e) => e.textContent);
+  const choix = (proches.length ? proches : exemples).slice(0, 4);
+  zoneSuggestions.append(proches.length ? "Vouliez-vous dire : " : "Essayez par exemple : ");
+  choix.forEach((mot, i) => {
+    const adresse = new URL(window.location.href);
+    adresse.searchParams.set("q", mot);
+    const lien = element("a", null, mot);
+    lien.href = adresse.pathname + adresse.search;
+    zoneSuggestions.append(i ? (i === choix.length - 1 ? " ou " : ", ") : "", "« ", lien, " »");
+  });
+  zoneSuggestions.append(". Vous pouvez aussi parcourir le catalogue par niveau, domaine ou région ci-dessous.");
+}
+
+function extraitCorrespondant(donnee) {
+  // the passage that matched: of the page's sections with a matched word, a named one (the top of
+  // the page repeats the card: title, status, number, level) with the most matched words
+  const marques = (html) => ((html || "").match(/<mark>/g) || []).length;
+  const sections = (donnee.sub_results || []).filter((s) => marques(s.excerpt) > 0);
+  const nommees = sections.filter((s) => s.anchor && s.anchor.id);
+  const meilleure = (nommees.length ? nommees : sections).sort((a, b) => marques(b.excerpt) - marques(a.excerpt))[0];
+  return meilleure ? meilleure.excerpt : donnee.excerpt;
 }
 
 async function comptesPagefind(pagefind, texte, filtres, reponse) {
@@ -237,6 +559,8 @@ async function chercher() {
     zoneFiltres.hidden = true;
     boutonFiltres.disabled = true;
     plus.hidden = true;
+    afficherHomonymes(null);
+    zoneSuggestions.hidden = true;
     etat.textContent = "Tapez un métier, une compétence ou un code (RNCP, ROME), ou une ville, pour lancer la recherche.";
     return;
   }
@@ -253,6 +577,7 @@ async function chercher() {
       boutonFiltres.disabled = true;
       plus.hidden = true;
       etat.textContent = proche.erreur;
+      afficherHomonymes(null);
       return;
     }
     let comptes = null;
@@ -273,21 +598,40 @@ async function chercher() {
       baseComptes = trouves.map((r) => parId.get(r.id));
       resultats = trouves.filter((r) => correspond(parId.get(r.id), filtres))
         .map((r) => ({ id: r.id, pagefind: r, proche: proche.proches.get(parId.get(r.id)) }));
+      if (!surPlace(resultats)) { // no place within the radius: the nearest places of the text's fiches anyway
+        const candidats = new Map(reponse.results.filter((r) => parId.has(r.id)).map((r) => [parId.get(r.id), r]));
+        const deja = new Set(resultats.map((r) => parId.get(r.id))); // those prepared at a distance stay, after
+        const loin = candidats.size ? await plusLoin(proche, (n) => candidats.has(n) && !deja.has(n) && correspond(n, filtres)) : [];
+        if (numero !== numeroRequete) return;
+        proche.loin = loin.length > 0;
+        baseComptes.push(...loin.map((p) => p.numero)); // the filters count what is shown
+        resultats = [...loin.map((p) => ({ id: candidats.get(p.numero).id, pagefind: candidats.get(p.numero), proche: p })), ...resultats];
+      }
     } else {
       baseComptes = [...proche.proches.keys()];
       const retenus = [...proche.proches.values()].filter((p) => correspond(p.numero, filtres));
       retenus.sort((a, b) => rang(a) - rang(b) || a.numero - b.numero);
       resultats = retenus.map((p) => ({ proche: p }));
+      if (!surPlace(resultats)) { // no place within the radius: the nearest places anyway
+        const deja = new Set(retenus.map((p) => p.numero)); // those prepared at a distance stay, after
+        const loin = await plusLoin(proche, (n) => !deja.has(n) && correspond(n, filtres));
+        if (numero !== numeroRequete) return;
+        proche.loin = loin.length > 0;
+        baseComptes.push(...loin.map((p) => p.numero)); // the filters count what is shown
+        resultats = [...loin.map((p) => ({ proche: p })), ...resultats];
+      }
     }
     if (baseComptes && (panneauOuvert || Object.keys(filtres).length)) comptes = comptesLocaux(baseComptes, filtres);
     dernierProche = proche;
     if (numero !== numeroRequete) return;
     affiches = 0;
     liste.replaceChildren();
+    afficherHomonymes(proche); // before the results come: nothing below it moves
     boutonFiltres.disabled = !resultats.length && !Object.keys(filtres).length;
     if (comptes) afficherFiltres(comptes);
     await afficherSuite(numero);
     etat.textContent = resume(texte, proche, Object.keys(filtres).length > 0);
+    afficherSuggestions(proche ? "" : texte, resultats.length);
     // a wide screen has room for the filters beside the results: no button to press
     if (LARGE.matches && !boutonFiltres.disabled && boutonFiltres.getAttribute("aria-expanded") !== "true") ouvrirColonne();
   } catch (erreur) {
@@ -300,14 +644,10 @@ async function chercher() {
 
 function resume(texte, proche, filtre) {
   const n = resultats.length;
+  if (proche) return resumePres(texte, proche, filtre, n);
   const avec = filtre ? " avec les filtres choisis" : "";
-  const ou = proche ? ` à moins de ${proche.km} km de ${proche.ville.nom}${caseDistance.checked ? " ou à distance" : ""}` : "";
-  const homonymes = proche && proche.ville.autres.length ? ` D’autres communes portent ce nom : ${proche.ville.autres.join(", ")} ; précisez le département, par exemple « ${proche.ville.autres[0]} ».` : "";
-  if (!n) {
-    return `Aucun résultat${texte ? ` pour « ${texte} »` : ""}${ou}${avec}. ` +
-      (proche ? "Élargissez le rayon, ou parcourez le catalogue ci-dessous." : "Essayez un autre mot, ou parcourez le catalogue ci-dessous.") + homonymes;
-  }
-  return `${pluriel(n, texte ? "résultat" : "certification")}${texte ? ` pour « ${texte} »` : (proche ? " préparée" + (n > 1 ? "s" : "") : "")}${ou}${avec}.${homonymes}`;
+  if (!n) return sansResultat(texte) || `Aucun résultat pour « ${texte} »${avec}. Essayez un autre mot, ou parcourez le catalogue ci-dessous.`;
+  return `${pluriel(n, "résultat")} pour « ${texte} »${lectureRequete()}${avec}.`;
 }
 
 async function afficherSuite(numero) {
@@ -316,6 +656,7 @@ async function afficherSuite(numero) {
     Promise.all(lot.map((r) => (r.pagefind ? r.pagefind.data() : null))),
     Promise.all(lot.map((r) => (r.pagefind ? null : ficheProche(r.proche.numero)))),
     Promise.all(lot.map((r) => (r.proche && r.proche.distance !== null ? organismeProche(r.proche) : null))),
+    Promise.all(lot.map((r) => (r.proche && r.proche.distance !== null ? lienProche(r.proche) : null))),
   ]);
   if (numero !== numeroRequete) return;
   const code = champ.value.replace(/\s/g, "").toLowerCase();
@@ -338,6 +679,12 @@ async function ficheProche(numero) {
   // [Pagefind id, number, title, level, status] from its lot
   const lot = await json(`${PROXIMITE}fiches/${Math.floor(numero / dernierProche.lot)}.json`);
   return lot ? lot[numero % dernierProche.lot] : null;
+}
+
+async function lienProche(proche) {
+  // the place a result leads to, from the département's file of links (fetched for the results shown)
+  const liens = await json(`${PROXIMITE}lieux/${proche.departement}.json`);
+  proche.lien = liens && liens[proche.ligne] ? liens[proche.ligne][proche.rang] : null;
 }
 
 async function organismeProche(proche) {
@@ -382,14 +729,13 @@ function statut(valeur) {
 function lieuProche(proche, organisme) {
   if (!proche) return null;
   if (proche.distance === null) return element("p", "resultat-lieu", "Se prépare à distance.");
-  const km = proche.distance < 1 ? "moins de 1 km" : `${Math.round(proche.distance).toLocaleString("fr-FR")} km`;
   const ou = [organisme, proche.commune].filter(Boolean).join(", ");
-  return element("p", "resultat-lieu", `Au plus près : ${ou} (${km}).`);
+  return element("p", "resultat-lieu", `Au plus près : ${ou} (${kilometres(proche.distance)}).`);
 }
 
 function carteProche(proche, fiche, organisme) {
   const [, numero, titre, niveau, etat] = fiche || ["", "", "Certification", "", ""];
-  const item = carte(`${FICHES}${numero.toLowerCase()}/`, titre, [["Fiche"], [numero, "numero"], [niveau], statut(etat)], null);
+  const item = carte(versLieu(`${FICHES}${numero.toLowerCase()}/`, proche), titre, [["Fiche"], [numero, "numero"], [niveau], statut(etat)], null);
   item.append(lieuProche(proche, organisme));
   if (numero) item.append(boutonComparer(numero, titre));
   return item;
@@ -397,7 +743,7 @@ function carteProche(proche, fiche, organisme) {
 
 function carteFiche(donnee, blocs, proche, organisme) {
   const meta = donnee.meta || {};
-  const item = carte(donnee.url, meta.title || donnee.url, [["Fiche"], [meta.numero, "numero"], [meta.niveau], statut(meta.statut)], donnee.excerpt);
+  const item = carte(versLieu(donnee.url, proche), meta.title || donnee.url, [["Fiche"], [meta.numero, "numero"], [meta.niveau], statut(meta.statut)], extraitCorrespondant(donnee));
   if (proche) item.append(lieuProche(proche, organisme));
   if (blocs.length) {
     item.append(element("p", "resultat-fiche", blocs.length > 1 ? "Blocs de compétences correspondants :" : "Bloc de compétences correspondant :"));

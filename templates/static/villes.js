@@ -35,7 +35,9 @@ function departementDuCode(cp) {
 
 export async function trouverVille(texte, GEO) {
   // GEO: the address of the geo/ folder
-  // -> {nom, lat, lon, autres: [names of homonyms]} or null
+  // -> {nom, lat, lon, departement, choisie, autres: [the homonyms, as "Nom (dép.)", the most
+  // populous first]} or null; choisie: the département was typed (else the most populous of
+  // the communes of this name was taken)
   const saisi = texte.trim();
   const cp = saisi.match(/^(\d{5})\b/);
   if (cp) {
@@ -44,18 +46,21 @@ export async function trouverVille(texte, GEO) {
     if (!communes) return null;
     const lat = communes.reduce((s, c) => s + c[1], 0) / communes.length;
     const lon = communes.reduce((s, c) => s + c[2], 0) / communes.length;
-    return { nom: `${cp[1]} ${communes.map((c) => c[0]).join(", ")}`, lat, lon, autres: [] };
+    return { nom: `${cp[1]} ${communes.map((c) => c[0]).join(", ")}`, lat, lon, departement: departementDuCode(cp[1]).toUpperCase(), choisie: true, autres: [] };
   }
   const precise = saisi.match(/^(.*?)\s*\(?\b(\d{2,3}|2[abAB])\)?$/); // "Saint-Denis (974)"
   const nom = normaliser(precise ? precise[1] : saisi);
   if (!nom) return null;
   const noms = (await json(`${GEO}noms/${paquet(nom).replace(/ /g, "_")}.json`)) || [];
-  let trouves = noms.filter((c) => normaliser(c[0]) === nom);
-  if (precise) trouves = trouves.filter((c) => c[1].toLowerCase() === precise[2].toLowerCase());
-  if (!trouves.length) return null;
-  trouves.sort((a, b) => b[5] - a[5]); // homonyms: the town with the most postal codes (the biggest) first
-  const [premier, ...autres] = trouves;
-  return { nom: `${premier[0]} (${premier[1]})`, lat: premier[3], lon: premier[4], autres: autres.map((c) => `${c[0]} (${c[1]})`) };
+  // a file lists its communes the most populous first (builder/search/proximite.py): a name
+  // several communes share means the biggest, unless the département is typed
+  const homonymes = noms.filter((c) => normaliser(c[0]) === nom);
+  const premier = precise ? homonymes.find((c) => c[1].toLowerCase() === precise[2].toLowerCase()) : homonymes[0];
+  if (!premier) return null;
+  return {
+    nom: `${premier[0]} (${premier[1]})`, lat: premier[3], lon: premier[4], departement: premier[1], choisie: Boolean(precise),
+    autres: homonymes.filter((c) => c !== premier).map((c) => `${c[0]} (${c[1]})`),
+  };
 }
 
 export function distanceKm(lat1, lon1, lat2, lon2) {
