@@ -118,10 +118,9 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
-def page(browser):
-    # just below the wide layout (1,024 px and more: test_compare.py), where search filters open with a button
-    context = browser.new_context(viewport={"width": 1000, "height": 800})
+def _page(browser, width: int) -> Iterator:
+    """A page in a context of its own, `width` px wide, which keeps the console's errors."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -129,3 +128,15 @@ def page(browser):
     page.console_errors = errors  # type: ignore[attr-defined]
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser):
+    # just below the wide layout (1,024 px and more: test_compare.py), where search filters open with a button
+    yield from _page(browser, 1000)
+
+
+@pytest.fixture(params=[390, 1280])
+def narrow_or_wide(browser, request):
+    """A phone's width and a desktop's: a test using it runs at both."""
+    yield from _page(browser, request.param)

@@ -11,7 +11,6 @@ import json
 import math
 import re
 import shutil
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -47,18 +46,6 @@ def place(code_postal: str, commune: str) -> tuple[float, float]:
 
 def km(distance: float) -> str:
     return "moins de 1 km" if distance < 1 else f"{round(distance)} km"
-
-
-@pytest.fixture
-def narrow_or_wide(browser, request):
-    context = browser.new_context(viewport={"width": request.param, "height": 800})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.console_errors = errors  # type: ignore[attr-defined]
-    yield page
-    context.close()
 
 
 def search(page, origin: str, query: str) -> list[dict]:
@@ -141,7 +128,7 @@ def test_far_from_every_place_the_nearest_fiches_come_by_distance(narrow_or_wide
     assert [r["numero"] for r in found] == ["RNCP26224"] and state(page).startswith(
         "Aucun lieu à moins de 50 km de Rennes (35) avec les filtres choisis. Le plus proche : Brest")
     # nothing anywhere: said, without sending the student to a larger radius
-    assert search(page, example_url, f"q=zzzzzz&pres=Rennes&km=200") == []
+    assert search(page, example_url, "q=zzzzzz&pres=Rennes&km=200") == []
     assert "ni plus loin" in state(page) and "rayon" not in state(page)
 
 

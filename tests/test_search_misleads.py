@@ -18,7 +18,6 @@ from builder.errors import ContentError
 from .conftest import BASE_PATH, ROOT, _serve, build_site
 from .test_quality import WCAG
 
-WIDTHS = [390, 1280]
 
 
 @pytest.fixture(scope="module")
@@ -40,18 +39,6 @@ def crafted(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def crafted_url(crafted):
     yield from _serve(crafted)
-
-
-@pytest.fixture(params=WIDTHS)
-def narrow_or_wide(browser, request):
-    context = browser.new_context(viewport={"width": request.param, "height": 800})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.console_errors = errors  # type: ignore[attr-defined]
-    yield page
-    context.close()
 
 
 def ask(page, origin: str, query: str) -> dict:

@@ -29,7 +29,7 @@ GLOBALS: dict[str, Any] = {"graphique_resultats": graphique_resultats, "lignee":
 DIGESTS: dict[str, Any] = {"voisines de": digest, parcours.KEY: parcours.digest}
 
 
-def AFFECTED(catalogue: Any, numeros: list[str]) -> list[Any]:  # noqa: N802 (the name the features give it)
+def AFFECTED(catalogue: Any, numeros: list[str]) -> list[Any]:  # the name the features give it
     return affected(catalogue, numeros) + parcours.affected(catalogue, numeros)
 
 
