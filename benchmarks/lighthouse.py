@@ -47,6 +47,9 @@ def pages(site: Path) -> dict[str, str]:
         "search": "recherche/",
         "search, a text": "recherche/?q=projet",
         "search, near a town": "recherche/?pres=35000&km=30",
+        "search, a word found nowhere": "recherche/?q=xqzwv",
+        "search, a synonym": "recherche/?q=alternance",
+        "search, nothing within the radius": "recherche/?q=projet&pres=Ajaccio&km=10",
         "fiche with many places": fiche_with_places,
         "places of a fiche": fiche_with_places + "lieux/",
         "bodies of a fiche": first("fiches/*/organismes/index.html"),
@@ -59,6 +62,8 @@ def pages(site: Path) -> dict[str, str]:
         "département": first("departements/*/index.html"),
         "national map": "carte/",
         "open data": "donnees/",
+        "legal notice": "mentions-legales/",
+        "accessibility statement": "accessibilite/",
     }
 
 

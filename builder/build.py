@@ -15,7 +15,7 @@ from . import heap
 from .config import Config
 from .content.cache import ContentCache, forget_checked, known_hashes, trust_hashes
 from .content.catalogue import Catalogue, read_catalogue
-from .content.settings import Site, read_site
+from .content.settings import Site, read_site, site_advice
 from .errors import BuildError, ContentError, Problem
 from .inputs import find_template_dirs, global_key, make_urls, read_inputs
 from .output.manifest import Manifest
@@ -39,6 +39,8 @@ def check(config: Config, cache: ContentCache | None = None) -> tuple[Site, Cata
     _raise_if_failing(config, problems)
     if site is None or catalogue is None:
         raise ContentError(problems)
+    problems += site_advice(config.content, config.root, site)  # once the settings are valid
+    _raise_if_failing(config, problems)
     return site, catalogue, sorted(problems)
 
 

@@ -55,7 +55,7 @@ def template_globals() -> dict[str, Any]:
     """What the features give templates to call (the pages' own are in pages/render.py)."""
     found: dict[str, Any] = {}
     for feature in FEATURES:
-        found.update(feature.GLOBALS)
+        found.update(getattr(feature, "GLOBALS", {}))  # a feature with nothing to give has none
     return found
 
 

@@ -177,7 +177,7 @@ def test_an_example_bloc_says_how_to_obtain_it(example_site):
 def test_a_bloc_says_whether_vae_is_open_and_whether_it_counts_alone(ecole):
     ouverte = path_of(ecole, "fiches/rncp50002/blocs/rncp50002bc02")
     assert ouverte["La VAE (validation des acquis de l’expérience)"] == (
-        "Ouverte : votre expérience peut faire valider les compétences de ce bloc.")
+        "Ouverte : la VAE peut se faire bloc par bloc ; votre expérience peut faire valider les compétences de ce bloc.")
     assert ouverte["Obtenir la certification bloc par bloc"] == (
         "Oui : ce bloc peut être validé seul, puis complété par les autres blocs pour obtenir la certification. "
         "Chaque bloc validé donne lieu à une attestation.")
@@ -287,7 +287,8 @@ def test_the_legal_notice_says_who_publishes_hosts_and_what_data_is_kept(ecole, 
     assert sections["Informations complémentaires"].endswith("SIRET de l'établissement : 123 456 789 00012.")
     # the example's defaults: GitHub Pages, the school's direction
     example = {s.h2.get_text(): text(s) for s in soup(example_site, "mentions-legales").select("main section")}
-    assert example["Hébergeur"].startswith("Hébergeur GitHub, Inc. (service GitHub Pages) 88 Colin P. Kelly Jr. Street")
+    assert example["Hébergeur"] == ("Hébergeur GitHub, Inc. (service GitHub Pages) 88 Colin P. Kelly Jr. Street, "
+                                    "San Francisco, CA 94107, États-Unis")  # no telephone that could not be checked
     assert "Informations complémentaires" not in example
 
 
@@ -307,11 +308,11 @@ def test_the_accessibility_statement_follows_the_rgaa_model(ecole, example_site)
     assert "Libre réponse 71120 75342 Paris CEDEX 07" in recours
     assert page.select_one('a[href="https://formulaire.defenseurdesdroits.fr/"]')
     assert page.select_one('a[href="https://www.defenseurdesdroits.fr/saisir/delegues"]')
-    # without an audit: "non conforme", said why; the statement dated by the build
+    # without an audit: "non conforme", said why; the statement dated as set in site.yaml
     example = {s.h2.get_text(): text(s) for s in soup(example_site, "accessibilite").select("main section")}
     assert "Catalogue des certifications est non conforme" in example["État de conformité"]
     assert "Aucun audit de conformité au RGAA n’a encore été réalisé" in example["État de conformité"]
-    assert "Cette déclaration a été établie le 23 novembre 2026." in example["Établissement de cette déclaration"]
+    assert "Cette déclaration a été établie le 4 décembre 2026." in example["Établissement de cette déclaration"]
     assert soup(example_site, "accessibilite").select_one('a[href="mailto:contact@exemple.fr"]')
 
 
@@ -342,6 +343,86 @@ def test_a_mistake_in_the_school_settings_is_explained(tmp_path, capsys, yaml_te
     err = capsys.readouterr().err
     assert message.format(line=before.count("\n") + 2) in err, err
     assert "Traceback" not in err
+
+
+# A school's site away from GitHub Pages, with neither a host nor the statement's date, a footer link
+# the site already gives, and two more fiches whose VAE is open: certification taken whole, or unknown.
+SITE_AILLEURS = SITE_YAML.replace("https://ecole.github.io/catalogue/", "https://catalogue.lycee.example.org/catalogue/") \
+    .replace("""  hebergeur:
+    nom: Hébergeur Exemple SAS
+    adresse: 2 rue des Serveurs, 59100 Roubaix
+    telephone: 03 00 00 00 00
+    url: https://hebergeur.example.org/
+""", "").replace("  date_declaration: 2026-10-20\n", "") + """\
+liens_pied:
+  - libelle: Plan d'accès
+    url: https://lycee.example.org/plan/
+  - libelle: Mentions légales du lycée
+    url: https://lycee.example.org/mentions/
+"""
+VAE_ENTIERE = """\
+numero: RNCP50004
+intitule: Comptable
+niveau: 5
+certificateurs:
+  - nom: Institut Alpha
+blocs:
+  - code: RNCP50004BC01
+    libelle: Tenir les comptes
+voies_acces:
+  VAE: {actif: true}
+validation_partielle: %s
+date_fin_enregistrement: 2030-12-31
+"""
+
+
+@pytest.fixture(scope="module")
+def ailleurs(tmp_path_factory) -> Path:
+    project = _project(tmp_path_factory.mktemp("ailleurs"), SITE_AILLEURS)
+    fiches = project / "content" / "fiches"
+    (fiches / "rncp50004.yaml").write_text(VAE_ENTIERE % "false", encoding="utf-8")
+    (fiches / "rncp50005.yaml").write_text(VAE_ENTIERE.replace("50004", "50005") % "null", encoding="utf-8")
+    build(config(project, project / "site"))
+    return project
+
+
+def test_the_vae_of_a_bloc_is_worded_by_whether_the_certification_is_obtained_in_parts(ailleurs):
+    site = ailleurs / "site"
+    entiere = path_of(site, "fiches/rncp50004/blocs/rncp50004bc01")
+    assert entiere["La VAE (validation des acquis de l’expérience)"] == (
+        "Ouverte : votre expérience peut faire valider la certification entière, dont ce bloc fait partie.")
+    assert entiere["Obtenir la certification bloc par bloc"] == "Non, selon la fiche : la certification ne s’obtient pas en partie."
+    inconnue = path_of(site, "fiches/rncp50005/blocs/rncp50005bc01")
+    assert inconnue["La VAE (validation des acquis de l’expérience)"] == (
+        "Ouverte : votre expérience peut faire valider cette certification ; demandez au certificateur si ce bloc "
+        "peut être validé seul.")
+    par_blocs = path_of(site, "fiches/rncp50002/blocs/rncp50002bc02")
+    assert par_blocs["La VAE (validation des acquis de l’expérience)"] == (
+        "Ouverte : la VAE peut se faire bloc par bloc ; votre expérience peut faire valider les compétences de ce bloc.")
+
+
+def test_without_host_or_date_the_pages_claim_neither_and_check_says_so(ailleurs, capsys):
+    site = ailleurs / "site"
+    legal = soup(site, "mentions-legales")
+    assert "Hébergeur" not in [s.h2.get_text() for s in legal.select("main section")]  # no false host
+    assert "GitHub" not in text(legal.select_one("main")) and "877" not in text(legal)
+    a11y = {s.h2.get_text(): text(s) for s in soup(site, "accessibilite").select("main section")}
+    assert "établie le" not in a11y["Établissement de cette déclaration"]
+    assert ("Cette déclaration est produite avec le site, à partir des tests que son logiciel exécute ; elle a été mise "
+            "à jour le 23 novembre 2026.") in a11y["Établissement de cette déclaration"]
+    capsys.readouterr()
+    assert main(["check", "--root", str(ailleurs), "--today", "2026-11-23"]) == 0  # warnings, not errors
+    out, err = capsys.readouterr()
+    lines = SITE_AILLEURS.splitlines()
+    at = {key: lines.index(key) + 1 for key in ("accessibilite:", "mentions_legales:", "  - libelle: Mentions légales du lycée")}
+    assert (f"content/site.yaml:{at['accessibilite:']}:1: warning: accessibilite.date_declaration: the accessibility statement has "
+            "no date: set `date_declaration`") in err, err
+    assert f"content/site.yaml:{at['mentions_legales:']}:1: warning: mentions_legales.hebergeur: the legal notice must name the site's host" in err
+    assert (f'content/site.yaml:{at["  - libelle: Mentions légales du lycée"]}:5: warning: liens_pied[1]: every page\'s footer already '
+            'links "Mentions légales": remove the link "Mentions légales du lycée" from liens_pied') in err
+    assert "Plan d" not in err
+    assert "3 warning(s)" in out
+    assert main(["check", "--strict", "--root", str(ailleurs), "--today", "2026-11-23"]) == 1
 
 
 # -- quality: vnu, axe, print, 390 and 1280 px ---------------------------------------------------------

@@ -73,11 +73,13 @@ def crafted(tmp_path_factory) -> Path:
     (content / "fiches" / "rncp30001.yaml").write_text(yaml.safe_dump(fiche, allow_unicode=True), encoding="utf-8")
     rs = read("RS1234", content / "fiches")
     rs.pop("rome", None)  # jobs from the text of the fiche, then
-    rs["type_emploi_accessibles"] = "- Développeur web, intégrateur\n- **Testeur** ;\n- [Chef de projet](https://exemple.fr)\n"
+    rs["type_emploi_accessibles"] = ("Les emplois accessibles sont les suivants :\n- Développeur web, intégrateur\n"
+                                     "- **Testeur** ;\n- [Chef de projet](https://exemple.fr)\n")  # the intro is no job
     rs["lieux_preparation"] = [{"organisme": "Campus en ligne", "a_distance": True, "heures": 35}]
     (content / "fiches" / "rs1234.yaml").write_text(yaml.safe_dump(rs, allow_unicode=True), encoding="utf-8")
     old = read("RNCP40001", content / "fiches")  # inactive, replaced by a fiche outside the catalogue
     old["nouvelles_certifications"] = [{"numero": "RNCP99998", "intitule": "Agent nouvelle formule"}]
+    old["rome"] = [{"code": fiche["rome"][0]["code"]}]  # no label of its own: the site's label of the code
     (content / "fiches" / "rncp40001.yaml").write_text(yaml.safe_dump(old, allow_unicode=True), encoding="utf-8")
     return build_site(content, folder / "site")
 
@@ -104,7 +106,7 @@ def test_the_example_fiches_say_what_their_yaml_says(example_site, numero):
     # both example fiches ended before the tests' date: inactive, said so first, in the past tense
     assert data["date_fin_enregistrement"] < TODAY and not data.get("nouvelles_certifications")
     assert next(iter(found)) == "Inscriptions"
-    assert texte(found["Inscriptions"]).startswith("N’est plus ouverte aux inscriptions (enregistrement terminé le ")
+    assert re.fullmatch(r"Closes depuis le \S+ \S+ \d{4} \(enregistrement terminé\)\..*", texte(found["Inscriptions"]))
     assert "La fiche ne nomme pas de certification qui la remplace." in texte(found["Inscriptions"])
 
     niveau = NIVEAUX[data["niveau"]]
@@ -138,7 +140,8 @@ def test_the_example_fiches_say_what_their_yaml_says(example_site, numero):
 
     if data.get("statistiques_organismes"):
         moyenne = sum(s["titres_par_an"] for s in data["statistiques_organismes"])
-        assert texte(found["Résultats"]) == f"Environ {moyenne} certifiés par an (moyenne des établissements). Détail"
+        assert texte(found["Résultats"]) == (f"Environ {moyenne} titrés par an (total des moyennes déclarées par les "
+                                             "établissements). Détail")
     else:
         assert not data.get("statistiques") and texte(found["Résultats"]) == "Aucun résultat publié"
 
@@ -165,7 +168,7 @@ def test_an_active_fiche_with_hours_towns_results_and_an_export_date(crafted):
     html = soup(crafted / "fiches" / "rncp30001" / "index.html")
     found = items(html)
     assert list(found) == ["Inscriptions", "Niveau", "Métiers", "Voies d’accès", "Durée de la formation", "Où se préparer", "Résultats"]
-    assert texte(found["Inscriptions"]) == "Ouverte aux inscriptions (enregistrée jusqu’au 31 août 2030)"
+    assert texte(found["Inscriptions"]) == "Ouvertes jusqu’au 31 août 2030 (fin de l’enregistrement de la certification)"
     assert data["date_fin_enregistrement"].isoformat() == "2030-08-31"
     assert texte(found["Niveau"]) == "Niveau 5 (Bac+2)"
     assert texte(found["Métiers"]) == data["rome"][0]["libelle"]
@@ -201,7 +204,7 @@ def test_an_inactive_fiche_leads_first_to_its_active_successor(fixture_site):
     assert first["href"] == f"{BASE_PATH}fiches/rncp30001/"
     assert first.get_text() == read("RNCP30001", FIXTURES / "site" / "content" / "fiches")["intitule"]
     assert texte(items(html)["Inscriptions"]) == (
-        "N’est plus ouverte aux inscriptions (enregistrement terminé le 31 août 2021). "
+        "Closes depuis le 31 août 2021 (enregistrement terminé). "
         "Remplacée par : Technicien <supérieur> & \"réseaux\" (RNCP30001), ouverte aux inscriptions.")
     # every fiche of the fixture catalogue has one, without "Non renseigné"
     for page in (fixture_site / "fiches").glob("*/index.html"):
@@ -211,16 +214,33 @@ def test_an_inactive_fiche_leads_first_to_its_active_successor(fixture_site):
 
 def test_a_successor_outside_the_catalogue_is_named_with_its_official_fiche(crafted):
     found = items(soup(crafted / "fiches" / "rncp40001" / "index.html"))
-    assert texte(found["Inscriptions"]) == ("N’est plus ouverte aux inscriptions (enregistrement terminé le 1er janvier 2025). "
+    assert texte(found["Inscriptions"]) == ("Closes depuis le 1er janvier 2025 (enregistrement terminé). "
                                             "Remplacée par : Agent nouvelle formule — RNCP99998 sur le site de France compétences.")
     assert found["Inscriptions"].a["href"] == "https://www.francecompetences.fr/recherche/rncp/99998/"
     assert "Voies d’accès, quand elle était enregistrée" in found and "Où elle se préparait" in found
 
 
+def test_a_rome_code_without_a_label_shows_the_sites_label_never_the_bare_code(crafted):
+    code = read("RNCP30001", crafted.parent / "content" / "fiches")["rome"][0]
+    found = items(soup(crafted / "fiches" / "rncp40001" / "index.html"))
+    assert texte(found["Métiers"]) == code["libelle"] != code["code"]
+    assert found["Métiers"].a["href"] == f"{BASE_PATH}rome/{code['code'].lower()}/"
+
+
+def test_the_jobs_of_a_text_skip_the_line_that_introduces_them():
+    from builder.choosing.en_bref import _emplois
+
+    assert _emplois("Les emplois accessibles sont les suivants :\nTechnicien, assistant\n") == ["Technicien", "Assistant"]
+    assert _emplois("Emplois visés :\n\n* Comptable\n* Aide-comptable ;\nselon l'expérience") == ["Comptable", "Aide-comptable"]
+
+
 def test_summaries_keep_a_small_en_bref(tmp_path):
     site = with_summaries(ROOT / "content", tmp_path)
     for numero in ("rncp26224", "rncp16959"):
-        section = soup(site / "fiches" / numero / "index.html").select_one("#en-bref")
+        html = soup(site / "fiches" / numero / "index.html")
+        section = html.select_one("#en-bref")
+        assert section is not None, numero  # present first: str(None) is 4 bytes, under any budget
+        assert section.h2.get_text() == "En bref" and "Inscriptions" in items(html), numero
         assert len(str(section).encode()) < 2000  # of a summary's 10 KB (issue 25)
 
 

@@ -26,7 +26,7 @@ NUMERO = "RNCP77777"
 def payload(path: str) -> str:
     return (
         f'{path} <script>window.__pwned=1;alert("{path}")</script> " onmouseover="window.__pwned=2" '
-        f"' onfocus='alert(3)' {{{{ 7*7 }}}} {{% raw %}}brut{{% endraw %}} ${{7*7}} <img src=x onerror=alert(4)>\n\n"
+        f"' onfocus='alert(3)' {{{{ 7*7 }}}} {{% raw %}}brut{{% endraw %}} ${{7*7}} <img src=x onerror=alert(4)> </style>\n\n"
         "[lien](javascript:alert(5)) <javascript:alert(6)> [donnée](data:text/html;base64,PHNjcmlwdD5hbGVydCg3KTwvc2NyaXB0Pg==)\n\n"
         '<div onclick="alert(8)">html brut</div>\n\n<iframe src="javascript:alert(9)"></iframe>'
     )
@@ -113,10 +113,28 @@ def hostile_site(tmp_path_factory) -> tuple[Path, list[str]]:
         "nom": payload("site.nom"), "description": payload("site.description"),
         "url": "https://exemple.github.io/catalogue/",
         "organisation": {"nom": payload("site.organisation.nom"), "url": URL},
+        # the school's pages (mentions-legales/, accessibilite/) and the search's synonyms
+        "mentions_legales": {
+            "directeur_publication": payload("site.mentions_legales.directeur_publication"),
+            "hebergeur": {"nom": payload("site.mentions_legales.hebergeur.nom"),
+                          "adresse": payload("site.mentions_legales.hebergeur.adresse"),
+                          "telephone": payload("site.mentions_legales.hebergeur.telephone"), "url": URL},
+            "texte": payload("site.mentions_legales.texte"),
+        },
+        "accessibilite": {"contact": payload("site.accessibilite.contact"), "texte": payload("site.accessibilite.texte"),
+                          "date_declaration": "2026-11-20"},
+        "synonymes": [SYNONYMES],
     }
     (project / "content" / "site.yaml").write_text(yaml.safe_dump(site, allow_unicode=True), encoding="utf-8")
     assert main(["build", "--root", str(project), "--templates", str(ROOT / "templates"), "--today", "2026-11-23"]) == 0
-    return project / "site", texts + ["site.nom", "site.description", "site.organisation.nom"]
+    return project / "site", texts + ["site.nom", "site.description", "site.organisation.nom", *SITE_TEXTS]
+
+
+SITE_TEXTS = ["site.mentions_legales.directeur_publication", "site.mentions_legales.hebergeur.nom",
+              "site.mentions_legales.hebergeur.adresse", "site.mentions_legales.hebergeur.telephone",
+              "site.mentions_legales.texte", "site.accessibilite.contact", "site.accessibilite.texte"]
+SYNONYMES = ['zorglub <script>window.__pwned=3</script> "><img src=x onerror=alert(12)>',
+             "zorglab {{ 7*7 }} </style><script>alert(13)</script>"]
 
 
 def pages(site: Path) -> list[Path]:
@@ -156,6 +174,37 @@ def test_every_payload_is_shown_as_typed(hostile_site):
     assert missing == []
     assert everything.count("{{ 7*7 }} {% raw %}brut{% endraw %} ${7*7}") >= len(texts)
     assert "[lien](javascript:alert(5))" in everything and '<div onclick="alert(8)">html brut</div>' in everything
+
+
+def test_the_school_pages_and_the_print_header_show_the_settings_as_typed(hostile_site):
+    site, _ = hostile_site
+    legal = " ".join(BeautifulSoup((site / "mentions-legales" / "index.html").read_text(encoding="utf-8"),
+                                   "html.parser").get_text(" ").split())
+    for path in SITE_TEXTS[:5]:
+        assert shown(path) in legal, path
+    a11y_html = (site / "accessibilite" / "index.html").read_text(encoding="utf-8")
+    a11y = " ".join(BeautifulSoup(a11y_html, "html.parser").get_text(" ").split())
+    assert shown("site.accessibilite.contact") in a11y and shown("site.accessibilite.texte") in a11y
+    for file in pages(site):
+        raw = file.read_text(encoding="utf-8")
+        assert "</style>" not in raw.replace("</style>", "", raw.count("<style")), file  # only the page's own styles close
+        assert "<img src=x" not in raw and "<script>alert(13)" not in raw, file
+        body = BeautifulSoup(raw, "html.parser").body
+        # the print header: the site's name as typed, in an attribute that the payload's quotes cannot leave
+        assert body["data-imprime"].startswith(" ".join(payload("site.nom").split()) + " · "), file  # one line
+        assert 'data-imprime="site.nom &lt;script&gt;window.__pwned=1;alert(&#34;site.nom&#34;)&lt;/script&gt; &#34; onmouseover' in raw, file
+
+
+def test_the_synonyms_come_out_as_data(hostile_site):
+    site, _ = hostile_site
+    raw = (site / "recherche" / "synonymes.json").read_text(encoding="utf-8")
+    data = json.loads(raw)
+    words = json.dumps(data["groupes"], ensure_ascii=False)
+    assert "zorglub" in words and "zorglab" in words
+    search = (site / "recherche" / "index.html").read_text(encoding="utf-8")
+    assert "zorglub <script>" not in search and "onerror=alert(12)>" not in search
+    for file in pages(site):  # never in a page's markup unescaped
+        assert "<script>window.__pwned=3" not in file.read_text(encoding="utf-8"), file
 
 
 @pytest.fixture(scope="module")

@@ -115,7 +115,8 @@ def test_places_are_located_given_or_geocoded_and_shown(project, capsys):
     # régions and départements have a map of their own, zoomed on them
     bretagne = BeautifulSoup((site / "regions" / "bretagne" / "index.html").read_text(), "html.parser")
     assert sorted(a["aria-label"] for a in bretagne.select("svg a")) == [
-        "Brest : 1 lieu de préparation", "Bruz : 1 lieu de préparation", "Rennes : 1 lieu de préparation"]
+        # Bruz is 12 km from Rennes: on a région's scale they share a marker (24 px targets that do not overlap)
+        "Brest : 1 lieu de préparation", "Rennes : 1 lieu de préparation ; Bruz : 1 lieu de préparation"]
     assert bretagne.select_one("svg a")["href"].startswith("/catalogue/departements/")
     isere = BeautifulSoup((site / "departements" / "38-isere" / "index.html").read_text(), "html.parser")
     assert [a["aria-label"] for a in isere.select("svg a")] == ["Grenoble : 1 lieu de préparation"]

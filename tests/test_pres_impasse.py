@@ -73,7 +73,7 @@ def test_the_gazetteer_knows_each_communes_population():
     communes = {c.insee: c for c in gazetteer().communes}
     assert communes["93048"].population > 100_000  # Montreuil (Seine-Saint-Denis)
     assert communes["28267"].population < 2_000  # Montreuil (Eure-et-Loir)
-    assert communes["75056"].population > 2_000_000 if "75056" in communes else True
+    assert communes["75056"].population > 2_000_000  # Paris as a whole, beside its arrondissements
     assert sum(c.population for c in communes.values()) > 60_000_000  # France, overseas included
     assert sum(1 for c in communes.values() if c.population == 0) < 10  # uninhabited territories only
 
@@ -180,7 +180,7 @@ def in_view(page, selector: str) -> bool:
 def listed_by_distance(page, origin: str, fiche_path: str, start: tuple[float, float]) -> list[tuple[str, float, str]]:
     """The places of the page in the order shown, with their distance computed here and the one said."""
     positions = json.loads(page.evaluate(f"fetch('{BASE_PATH}comparer/{fiche_path.split('/')[1]}-lieux.json').then(r => r.text())"))
-    distance = {f"lieu-{n}": haversine(start, (lat, lon)) for lat, lon, _, _, numbers, _ in positions for n in numbers}
+    distance = {f"lieu-{n}": haversine(start, (lat, lon)) for lat, lon, _, _, numbers, *_ in positions for n in numbers}
     rows = page.eval_on_selector_all("ul.lieux > li[id^='lieu-']", "li => li.map(l => [l.id, l.querySelector('.lieux-distance')?.textContent ?? ''])")
     return [(id_, distance[id_], said) for id_, said in rows if id_ in distance]
 
@@ -201,7 +201,18 @@ def test_a_result_lands_on_its_place_and_the_places_come_by_distance(narrow_or_w
     assert len(shown) == 9 and shown[0][0] == "lieu-3"
     assert [d for _, d, _ in shown] == sorted(d for _, d, _ in shown)  # nearest first
     assert all(said == f"À {km(d)} de Montreuil (93)" for _, d, said in shown)
-    assert page.inner_text(".lieux-ordre") == "Lieux classés du plus proche au plus loin de Montreuil (93)."
+    # two lists ("déclarés par"), each ordered on its own: the note says so, above both
+    assert page.locator("#preparation ul.lieux:has(.lieux-distance)").count() == 2
+    assert page.inner_text(".lieux-ordre") == "Dans chaque liste, les lieux sont classés du plus proche au plus loin de Montreuil (93)."
+    assert page.eval_on_selector(".lieux-ordre", "p => p.nextElementSibling.tagName") == "H3"
+    assert page.console_errors == []
+
+
+def test_a_malformed_anchor_in_the_address_is_no_error(page, example_url):
+    page.goto(f"{example_url}{BASE_PATH}fiches/rncp16959/?pres=Montreuil#%E0%A4%A")
+    page.wait_for_selector("#lieu-3 .lieux-distance")
+    page.wait_for_timeout(200)
+    assert page.locator(".lieux-ordre").count() == 1
     assert page.console_errors == []
 
 
@@ -219,6 +230,29 @@ def test_without_a_town_or_without_javascript_the_lists_stay_as_they_are(browser
         assert page.locator(".lieux-distance").count() == 0
         assert not any("/geo/" in url or "-lieux.json" in url or "villes.js" in url for url in fetched)  # nothing without a town
         context.close()
+
+
+def test_a_fiche_page_offers_to_list_its_places_by_distance_from_a_town(browser, page, example_url):
+    """"Classer par distance d'une ville": the town typed reloads the page with it in the address,
+    and the places come by distance; without JavaScript, nothing would sort them: no form shown."""
+    page.goto(f"{example_url}{BASE_PATH}fiches/rncp16959/")
+    assert page.locator(".lieux-distance").count() == 0
+    assert page.is_visible("form.lieux-classer") and page.inner_text("label[for='lieux-classer-ville']") == "Classer par distance d’une ville"
+    page.fill("#lieux-classer-ville", "Montreuil")
+    page.click("form.lieux-classer button")
+    page.wait_for_selector("#lieu-3 .lieux-distance")
+    assert "pres=Montreuil" in page.url and page.url.endswith("#preparation")
+    assert page.input_value("#lieux-classer-ville") == "Montreuil"  # the town kept in the field
+    shown = listed_by_distance(page, example_url, "fiches/rncp16959/", town("93048"))
+    assert len(shown) == 9 and all(said == f"À {km(d)} de Montreuil (93)" for _, d, said in shown)
+    results_axe = Axe().run(page, options=WCAG)
+    assert results_axe.violations_count == 0, results_axe.generate_report()
+    assert page.console_errors == []
+    context = browser.new_context(java_script_enabled=False)
+    static = context.new_page()
+    static.goto(f"{example_url}{BASE_PATH}fiches/rncp16959/")
+    assert static.locator("form.lieux-classer").count() == 1 and not static.is_visible("form.lieux-classer")
+    context.close()
 
 
 def test_place_anchors_are_unique_and_stable(example_site, tmp_path):
@@ -280,12 +314,19 @@ def test_a_result_lands_on_its_place_in_the_places_pages(narrow_or_wide, many):
     # the fiche page names the nearest places, with links to them
     page.goto(f"{origin}{BASE_PATH}fiches/rncp26224/?pres=Quimper")
     page.wait_for_selector("#preparation .lieux-ordre a")
-    assert page.inner_text("#preparation .lieux-ordre").startswith("Les plus proches de Quimper (29) : Quimper, à moins de 1 km")
+    assert page.inner_text("#preparation .lieux-ordre") == (
+        "Les plus proches de Quimper (29) : Centre Quimper 1, Quimper, à moins de 1 km ; "
+        "Centre Quimper 2, Quimper, à moins de 1 km ; Centre Quimper 3, Quimper, à moins de 1 km.")
+    texts = page.eval_on_selector_all("#preparation .lieux-ordre a", "a => a.map(x => x.textContent)")
+    assert len(texts) == len(set(texts)) == 3  # three links to three places: three names (WCAG 2.4.4)
     first = page.get_attribute("#preparation .lieux-ordre a", "href")
     page.goto(f"{origin}{first}")
     anchor = first.split("#")[1]
     page.wait_for_selector(f"#{anchor} .lieux-distance")
     assert "Quimper" in page.inner_text(f"#{anchor}")
+    # a list per département, each ordered on its own: said once, above the first heading
+    assert page.inner_text(".lieux-ordre") == "Dans chaque liste, les lieux sont classés du plus proche au plus loin de Quimper (29)."
+    assert page.eval_on_selector(".lieux-ordre", "p => p.nextElementSibling.tagName") in ("H2", "H3")
     assert page.console_errors == []
     results_axe = Axe().run(page, options=WCAG)
     assert results_axe.violations_count == 0, results_axe.generate_report()
@@ -309,3 +350,44 @@ def test_vnu_finds_no_error_in_what_near_me_draws(page, example_url, tmp_path):
     assert messages == [], "\n".join(f"{m.get('url')}:{m.get('lastLine')}: {m.get('message')}" for m in messages)
     results_axe = Axe().run(page, options=WCAG)  # the fiche page with its places by distance
     assert results_axe.violations_count == 0, results_axe.generate_report()
+
+
+# -- the nearest anyway, in order ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def far_apart(tmp_path_factory):
+    """Nothing near Rennes: one fiche at Saint-Malo (65 km; Saint-Brieuc and Lorient too, to fill
+    the first départements read), the other at Brest (210 km) and Loudun (180 km), whose
+    département comes after Brittany's in the order of reading."""
+    content = tmp_path_factory.mktemp("far") / "content"
+    shutil.copytree(ROOT / "content", content)
+    for numero, towns in (("rncp26224", [("35400", "Saint-Malo"), ("22000", "Saint-Brieuc"), ("56100", "Lorient")]),
+                          ("rncp16959", [("29200", "Brest"), ("86200", "Loudun")])):
+        path = content / "fiches" / f"{numero}.yaml"
+        fiche = yaml.safe_load(path.read_text())
+        fiche["lieux_preparation"] = [{"organisme": f"Centre {commune}", "adresse": "1 rue de la Gare",
+                                       "code_postal": code, "commune": commune} for code, commune in towns]
+        path.write_text(yaml.safe_dump(fiche, allow_unicode=True, sort_keys=False))
+    site = build_site(content, tmp_path_factory.mktemp("far-site") / "site")
+    for origin in _serve(site):
+        yield origin, {"RNCP26224": [("35400", "Saint-Malo"), ("22000", "Saint-Brieuc"), ("56100", "Lorient")],
+                       "RNCP16959": [("29200", "Brest"), ("86200", "Loudun")]}
+
+
+def test_the_nearest_anyway_are_each_at_their_nearest_place_and_in_order(page, far_apart):
+    """The départements are read nearest first and the reading stops well beyond the nearest
+    place found: a fiche found farther than a département not read (Brest) may be nearer there
+    (Loudun), so it is not shown at Brest, after Saint-Malo, as if in order."""
+    origin, towns = far_apart
+    rennes = town("35238")
+    nearest = {numero: min(haversine(rennes, place(*t)) for t in found) for numero, found in towns.items()}
+    assert nearest["RNCP16959"] < haversine(rennes, place("29200", "Brest"))
+    found = search(page, origin, "pres=Rennes&km=10")
+    assert found and state(page).startswith("Aucun lieu à moins de 10 km de Rennes (35). Le plus proche : Saint-Malo, à 65 km.")
+    said = [int(re.search(r"\((\d+) km\)\.$", r["lieu"])[1]) for r in found]
+    assert said == [round(nearest[r["numero"]]) for r in found]  # each at its nearest place
+    assert said == sorted(said)
+    last = max(nearest[r["numero"]] for r in found)
+    assert all(d > last for n, d in nearest.items() if n not in {r["numero"] for r in found})  # none nearer left out
+    assert page.console_errors == []

@@ -121,24 +121,21 @@ def a_des_positions(fiche: Fiche) -> bool:
 
 def positions(fiche: Fiche) -> list[list[Any]]:
     """The positions of a fiche's places on site, once each: `[lat, lon, commune, département,
-    places, page]`, `places` the numbers of the places there (`lieu-3` on the pages: 3) and
-    `page` the page of the fiche's places list they are on (0: the fiche page names them all).
+    places, page, bodies]`, `places` the numbers of the places there (`lieu-3` on the pages: 3),
+    `page` the page of the fiche's places list they are on (0: the fiche page names them all) and
+    `bodies` the name of each place's body (the links to the nearest places name them).
     The compare page reads the first four; the fiche page and its places pages the others, to
     list the places by distance from a town (templates/static/lieux-pres.js)."""
-    found: dict[tuple, list[int]] = {}
+    found: dict[tuple, list[Any]] = {}
     for place in places(fiche)[0]:
         if place.position and not place.lieu.a_distance:
             where = departement(place)
             key = (round(place.position.lat, 3), round(place.position.lon, 3), place.lieu.commune or "",
                    where.code if where else "")
-            found.setdefault(key, []).append(numero_de_lieu(place.ancre))
+            found.setdefault(key, []).append(place)
     pages = pages_des_lieux(fiche)
-    return [[*key, numeros, pages.get(f"lieu-{numeros[0]}", 0)] for key, numeros in sorted(found.items())]
-
-
-def numero_de_lieu(ancre: str) -> int:
-    """`lieu-3` -> 3: a place's number in its fiche's list of places of preparation."""
-    return int(ancre.rsplit("-", 1)[1])
+    return [[*key, [p.numero for p in there], pages.get(there[0].ancre, 0), [p.lieu.organisme for p in there]]
+            for key, there in sorted(found.items())]
 
 
 def fichier_positions(fiche: Fiche) -> str:

@@ -20,6 +20,7 @@ from ..content.model import Fiche, StatistiquePromotion
 from ..content.places import Place, places
 from ..reference.geo import cle, gazetteer
 from ..reference.nomenclature import NIVEAUX, rome_domaine
+from ..slugs import code_slug
 
 # The routes a student asks about, in the words of the question ("en apprentissage ?").
 VOIES_EN_BREF = {"CA": "Apprentissage", "CQ": "Contrat de professionnalisation", "VAE": "VAE", "FC": "Formation continue"}
@@ -81,7 +82,7 @@ def en_bref(catalogue: Catalogue, fiche: Fiche) -> EnBref:
     fin = fiche.date_fin_enregistrement
     if not active and fin is not None and fin >= catalogue.today:
         fin = None  # marked inactive before its end date: no end to tell
-    metiers, autres = _metiers(fiche)
+    metiers, autres = _metiers(catalogue, fiche)
     sur_place = [p for p in places(fiche)[0] if not p.lieu.a_distance]
     villes = _villes(sur_place)
     heures = [lieu.heures for lieu in fiche.lieux_preparation if lieu.heures]
@@ -134,23 +135,46 @@ _PUCE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _MARQUES = re.compile(r"[*_`#>]|\[([^\]]*)\]\([^)]*\)")
 
 
-def _metiers(fiche: Fiche) -> tuple[list[Metier], int]:
-    """The first jobs of the fiche: its ROME codes (with the site's label when the fiche gives
-    none), else the first items of its "types d'emplois accessibles"."""
-    if fiche.rome:
-        jobs = [Metier(r.libelle or r.code, r.code) for r in fiche.rome if not rome_domaine(r.code)] or \
-               [Metier(r.libelle or r.code, r.code) for r in fiche.rome]
+def _metiers(catalogue: Catalogue, fiche: Fiche) -> tuple[list[Metier], int]:
+    """The first jobs of the fiche: its ROME codes with their words (the fiche's, else the site's
+    label of the code, which `("liens", n)` covers), else the first items of its "types d'emplois
+    accessibles", else its ROME codes said as codes. A student reads a job, never a bare code."""
+    terms = catalogue.term_index()
+
+    def libelle(code: str, own: str | None) -> str | None:
+        term = terms.get(("rome", code_slug(code)))
+        label = own or (term.libelle if term else None)
+        return label if label and label != code else None
+
+    romes = [(r.code, libelle(r.code, r.libelle)) for r in fiche.rome]
+    jobs = [Metier(label, code) for code, label in romes if label and not rome_domaine(code)] or \
+           [Metier(label, code) for code, label in romes if label]
+    if jobs:
         return jobs[:METIERS], len(jobs) - len(jobs[:METIERS])
-    if not fiche.type_emploi_accessibles:
-        return [], 0
+    items = _emplois(fiche.type_emploi_accessibles or "")
+    if items:
+        return [Metier(x, None) for x in items[:METIERS]], max(0, len(items) - METIERS)
+    codes = [Metier(f"métier ROME {code}", code) for code, _ in romes]
+    return codes[:METIERS], len(codes) - len(codes[:METIERS])
+
+
+def _emplois(texte: str) -> list[str]:
+    """The jobs of a "types d'emplois accessibles" text: its list items when it has a list, else
+    its lines, split at commas and semicolons; never a line that introduces the others (one
+    ending with a colon, like "Les emplois accessibles sont les suivants :")."""
+    lines = [line for line in texte.splitlines() if line.strip()]
+    if any(_PUCE.match(line) for line in lines):
+        lines = [line for line in lines if _PUCE.match(line)]
     items: list[str] = []
-    for line in fiche.type_emploi_accessibles.splitlines():
+    for line in lines:
         text = _MARQUES.sub(lambda m: m.group(1) or "", _PUCE.sub("", line))
+        if text.rstrip(" \u00a0").endswith(":"):
+            continue
         for part in re.split(r"[,;]", text):
             part = part.strip(" .:\u00a0")
             if part and part.lower() not in (x.lower() for x in items):
                 items.append(part[:1].upper() + part[1:])
-    return [Metier(x, None) for x in items[:METIERS]], max(0, len(items) - METIERS)
+    return items
 
 
 def _ville(place: Place) -> tuple[tuple[str, str], str, int]:

@@ -25,6 +25,12 @@ class Place:
     def position(self):
         return self.localisation.position
 
+    @property
+    def numero(self) -> int:
+        """Its number in its fiche's list (`lieu-3`, `certification-3` -> 3): what search near me
+        and the places' positions file name it by."""
+        return int(self.ancre.rsplit("-", 1)[1])
+
 
 def places(fiche: Fiche) -> tuple[list[Place], list[Place]]:
     """Preparation and certification places of a fiche, located (once per fiche object:

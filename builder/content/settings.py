@@ -71,10 +71,11 @@ class Hebergeur(Strict):
     url: Url | None = Field(None, description="Site internet de l'hébergeur.")
 
 
-# The host of a site published on GitHub Pages (the default): GitHub's own legal details.
+# The host of a site published on GitHub Pages (an address ending in .github.io): GitHub's own
+# legal details. No telephone: none is given here that could be checked against GitHub's pages.
 GITHUB_PAGES = Hebergeur(nom="GitHub, Inc. (service GitHub Pages)",
                          adresse="88 Colin P. Kelly Jr. Street, San Francisco, CA 94107, États-Unis",
-                         telephone="+1 877 448 4820", url="https://pages.github.com/")
+                         url="https://pages.github.com/")
 
 
 class MentionsLegales(Strict):
@@ -82,10 +83,11 @@ class MentionsLegales(Strict):
         None, description="Nom et fonction de la personne directrice de la publication (la loi le demande), "
         "ex. « Marie Dupont, directrice de l'école »."
     )
-    hebergeur: Hebergeur = Field(
-        default_factory=lambda: GITHUB_PAGES.model_copy(),
-        description="L'hébergeur du site : nom, adresse, téléphone, site. Sans ce réglage : GitHub Pages "
-        "(GitHub, Inc., 88 Colin P. Kelly Jr. Street, San Francisco, CA 94107, États-Unis).",
+    hebergeur: Hebergeur | None = Field(
+        None,
+        description="L'hébergeur du site : nom, adresse, téléphone, site (la loi demande de le nommer). Sans ce réglage, "
+        "pour une adresse en .github.io : GitHub Pages (GitHub, Inc., 88 Colin P. Kelly Jr. Street, San Francisco, "
+        "CA 94107, États-Unis) ; pour une autre adresse, la page n'en nomme aucun et `catalogue check` le signale.",
     )
     texte: Markdown | None = Field(
         None, description="Texte ajouté à la page des mentions légales, en Markdown (ex. numéro SIRET, statut de l'établissement)."
@@ -113,7 +115,8 @@ class Accessibilite(Strict):
         "ou non. Il suppose un audit (réglage audit) ; sans audit, le RGAA veut que le site soit déclaré non conforme. "
         "Vide : déduit du taux de l'audit."
     )
-    date_declaration: Date = Field(None, description="Date où la déclaration a été établie (AAAA-MM-JJ) ; vide : la date de construction du site.")
+    date_declaration: Date = Field(None, description="Date où la déclaration a été établie (AAAA-MM-JJ). Vide : la page ne donne "
+                                 "pas de date d'établissement, seulement celle de sa mise à jour, et `catalogue check` le signale.")
     audit: Audit | None = Field(None, description="Le dernier audit de conformité au RGAA, s'il y en a eu un : date, taux, organisme.")
     contact: Ligne | None = Field(
         None, description="Adresse électronique ou page web pour signaler un défaut d'accessibilité ; vide : le contact du site."
@@ -195,7 +198,7 @@ class Site(Strict):
         from ..search.synonymes import probleme_groupe
 
         for n, mots in enumerate(value, 1):
-            problem = probleme_groupe(mots)
+            problem = probleme_groupe(mots, value[: n - 1])
             if problem:
                 raise fail(f"group {n}: {problem}")
         return value
@@ -236,6 +239,15 @@ class Site(Strict):
         return value
 
     @property
+    def hebergeur(self) -> Hebergeur | None:
+        """The host named by the legal notice: the one set, else GitHub Pages for an address on
+        .github.io, else none (no false host: `catalogue check` asks for it)."""
+        if self.mentions_legales.hebergeur is not None:
+            return self.mentions_legales.hebergeur
+        host = (urlsplit(self.url).hostname or "").lower()
+        return GITHUB_PAGES if host.endswith(".github.io") else None
+
+    @property
     def origin(self) -> str:
         parts = urlsplit(self.url)
         return f"{parts.scheme}://{parts.netloc}"
@@ -266,3 +278,49 @@ def read_site(content: Path, root: Path) -> tuple[Site | None, list[Problem]]:
 
 
 LOGO_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
+
+# Footer links the site already gives on every page (base.html): by their words or their address.
+LIENS_DEJA_DONNES = (("mentions legales", "mentions-legales"), ("accessibilite", "accessibilite"))
+
+
+def _sans_accents(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c))
+
+
+def site_advice(content: Path, root: Path, site: Site) -> list[Problem]:
+    """Warnings on settings that are valid but leave a school page untrue or incomplete: the
+    accessibility statement without its date, a legal notice that cannot name the host, a footer
+    link that the site already gives. Reported by `catalogue check` once everything is valid."""
+    file = content / "site.yaml"
+    shown = display_path(file, root)
+    document, problems = read_document(file, shown)
+    if problems or document is None:
+        return []
+
+    def at(*loc: str | int) -> tuple[int, int]:
+        return document.position(tuple(loc), key=True)
+
+    advice: list[Problem] = []
+    if site.accessibilite.date_declaration is None:
+        line, column = at("accessibilite")
+        advice.append(Problem(shown, line, column, "accessibilite.date_declaration", (
+            "the accessibility statement has no date: set `date_declaration` (AAAA-MM-JJ), the day it was "
+            "established; until then the page gives only the date of its last update"), "warning"))
+    if site.hebergeur is None:
+        line, column = at("mentions_legales")
+        advice.append(Problem(shown, line, column, "mentions_legales.hebergeur", (
+            "the legal notice must name the site's host (loi n° 2004-575, article 6): set `hebergeur` with its "
+            "name and address (nom, adresse, telephone, url); the site's address is not on .github.io, so the "
+            "page cannot assume GitHub Pages and names no host until then"), "warning"))
+    for n, lien in enumerate(site.liens_pied):
+        words, path = _sans_accents(lien.libelle), urlsplit(lien.url).path.rstrip("/")
+        for libelle, segment in LIENS_DEJA_DONNES:
+            if libelle in words or path.endswith("/" + segment) or path == segment:
+                line, column = at("liens_pied", n)
+                advice.append(Problem(shown, line, column, f"liens_pied[{n}]", (
+                    f'every page\'s footer already links "{"Mentions légales" if segment == "mentions-legales" else "Accessibilité"}": '
+                    f'remove the link "{lien.libelle}" from liens_pied, or it shows twice'), "warning"))
+                break
+    return advice

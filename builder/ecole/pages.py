@@ -4,8 +4,6 @@ which the build's global key holds: they depend on nothing of the catalogue."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..content.catalogue import Catalogue
 from ..content.settings import Site
 from ..pages.page import Page
@@ -15,5 +13,3 @@ from ..pages.urls import Urls
 def site_pages(catalogue: Catalogue, urls: Urls, site: Site) -> list[Page]:
     return [Page(urls.mentions_legales(), ["mentions-legales.html"]), Page(urls.accessibilite(), ["accessibilite.html"])]
 
-
-GLOBALS: dict[str, Any] = {}

@@ -165,8 +165,7 @@ def place_files(catalogue: Catalogue, urls, ids: dict[str, str]) -> dict[str, by
 def _lien(place, pages: dict[str, int]) -> Any:
     """Where a result near a town leads: the place's line on the fiche page (its number), or on
     the page of the fiche's places list it is on (`[page, number]`)."""
-    number = int(place.ancre.rsplit("-", 1)[1])
-    return [pages[place.ancre], number] if pages else number
+    return [pages[place.ancre], place.numero] if pages else place.numero
 
 
 def _values(catalogue: Catalogue, fiches: list[Fiche]) -> dict[str, dict[str, list]]:

@@ -3,7 +3,8 @@
 - Synonyms (`builder/data/synonymes.yaml`, and a school's `synonymes:` in site.yaml): groups of
   words a student may type for the same thing. A group tied to a fact of the fiches' data
   (`fiches:`) puts its words, hidden, on the page of each fiche where the fact holds
-  (`mots_caches`), and a query for any of them searches for the group's first word.
+  (`mots_caches`), and a query for any of them searches for the group's first word (and, but
+  for a level, the words typed as plain text); a school's group may not join two facts.
 - The search page reads the groups, and the catalogue's words it suggests when a word is found
   nowhere, from one small file of its own (`fichier`), fetched for a text query only.
 - The examples under the search box come from the catalogue (`exemples`), so each finds something.
@@ -66,6 +67,8 @@ def groupes(ajoutes: list[list[str]] | tuple = ()) -> list[tuple[list[str], str 
         keys = {normaliser(m) for m in mots}
         joined = [g for g in merged if keys & {normaliser(m) for m in g[0]}]
         facts = [g[1] for g in joined if g[1]]
+        if len(set(facts)) > 1:  # probleme_groupe says so to the school first
+            raise ValueError(f"the synonyms {list(mots)} join groups tied to different facts: {sorted(set(facts))}")
         words = [m for g in joined for m in g[0]] + list(mots)
         merged = [g for g in merged if g not in joined]
         seen: set[str] = set()
@@ -74,8 +77,9 @@ def groupes(ajoutes: list[list[str]] | tuple = ()) -> list[tuple[list[str], str 
     return merged
 
 
-def probleme_groupe(mots: list[str]) -> str | None:
-    """What is wrong with a school's group of synonyms, in words it can act on (None: nothing)."""
+def probleme_groupe(mots: list[str], avant: list[list[str]] | tuple = ()) -> str | None:
+    """What is wrong with a school's group of synonyms, in words it can act on (None: nothing);
+    `avant`: the school's groups before it (which it may join)."""
     if len(mots) < 2:
         return f"a group of synonyms needs at least two words or phrases, found {len(mots)}; add the words it stands for"
     for mot in mots:
@@ -87,6 +91,15 @@ def probleme_groupe(mots: list[str]) -> str | None:
         if normaliser(mot) in seen:
             return f'"{mot}" is written twice in this group; remove one'
         seen.add(normaliser(mot))
+    facts = {normaliser(w): fait for words, fait in groupes(tuple(map(tuple, avant))) if fait for w in words}
+    tied: dict[str, str] = {}  # fact -> the first word of this group that joins the group tied to it
+    for mot in mots:
+        if normaliser(mot) in facts:
+            tied.setdefault(facts[normaliser(mot)], mot)
+    if len(tied) > 1:
+        found = " and ".join(f'"{mot}" ({fait})' for fait, mot in tied.items())
+        return (f"its words join groups of synonyms tied to different facts: {found}, which would merge them; "
+                f"expected the words of one fact at most: split it into one group per fact")
     return None
 
 
@@ -109,7 +122,8 @@ def mots_caches(catalogue: Catalogue, fiche: Fiche, ajoutes: list[list[str]] | t
     """The words a fiche's page carries, hidden, for the search index: the words of each group
     whose fact it has (empty: none)."""
     own = faits(catalogue, fiche)
-    return " ; ".join(texte for fait, texte in _par_fait(tuple(map(tuple, ajoutes))) if fait in own) + ("." if own else "")
+    texte = " ; ".join(texte for fait, texte in _par_fait(tuple(map(tuple, ajoutes))) if fait in own)
+    return f"{texte}." if texte else ""
 
 
 @cache
@@ -118,14 +132,30 @@ def _par_fait(ajoutes: tuple[tuple[str, ...], ...]) -> list[tuple[str, str]]:
     return [(fait, ", ".join(mots)) for mots, fait in groupes(ajoutes) if fait]
 
 
+def ligne_fait(fait: str) -> str:
+    """What a fact says of a fiche, as the search page shows it instead of the hidden words
+    (the passage matched when only they match)."""
+    if fait.startswith("niveau "):
+        return f"Certification de {fait}."
+    return {"alternance": "Apprentissage ou contrat de professionnalisation possible.",
+            "vae": "Accessible par la VAE (validation des acquis de l’expérience).",
+            "distance": "Préparation à distance possible, en tout ou partie."}[fait]
+
+
 def donnees_page(ajoutes: list[list[str]] | tuple = ()) -> list[dict]:
     """The groups as the search page reads them: each word or phrase normalised, and for a
-    group tied to a fact the word it searches for (`cle`)."""
+    group tied to a fact the word it searches for (`cle`), the line said of a fiche matched by
+    its hidden words only (`ligne`) and whether the phrase typed is also searched (`texte`)."""
     found = []
     for mots, fait in groupes(tuple(map(tuple, ajoutes))):
         entry: dict = {"mots": [normaliser(m) for m in mots], "ecrits": mots}
         if fait:
             entry["cle"] = " ".join(mots_utiles(normaliser(mots[0])))
+            entry["ligne"] = ligne_fait(fait)
+            # the phrase typed is also searched as words of a text ("marketing en ligne"), except a
+            # level's: every fiche's text says its level ("Niveau 6 — équivalent Bac+3"), and
+            # "niveau 6" would be searched as "niveau", "bac" would find "bac+3"
+            entry["texte"] = not fait.startswith("niveau ")
         found.append(entry)
     return found
 

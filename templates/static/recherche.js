@@ -8,7 +8,7 @@
 // are loaded only when the student opens them (on a wide screen, their groups stand beside the
 // results and each loads when opened), and the places only for a town.
 
-import { json, normaliser, paquet, trouverVille, distanceKm } from "./villes.js";
+import { json, normaliser, paquet, trouverVille, distanceKm, kilometres, element } from "./villes.js";
 import { bouton as boutonComparer } from "./comparaison.js";
 
 const racine = document.getElementById("recherche");
@@ -42,12 +42,6 @@ let panneauOuvert = false; // the filter panel has been opened once: its counts 
 let baseComptes = null; // near a town: the fiche numbers the filter counts are made on
 let dernierProche = null; // near a town: the last search's places (their lots are fetched for the results shown)
 const groupesOuverts = new Set(); // the filter groups the visitor opened
-function element(nom, classe, texte) {
-  const noeud = document.createElement(nom);
-  if (classe) noeud.className = classe;
-  if (texte !== undefined) noeud.textContent = texte;
-  return noeud;
-}
 
 async function chargerMoteur() {
   if (!moteur) {
@@ -158,25 +152,44 @@ function auPlusPres(ville, boite) {
 async function plusLoin(proche, accepte) {
   // nothing within the radius: the nearest fiches anyway, by distance, however far. The
   // départements are read nearest first, a few at a time, until a page of results is sure (no
-  // département left can hold a nearer place) or the next ones are well beyond the nearest found
+  // département left can hold a nearer place) or the next ones are well beyond the nearest found;
+  // then only the fiches nearer than any unread département are shown: each at its nearest place,
+  // in order (a fiche farther than an unread département may have a nearer place there, and
+  // another fiche there may be nearer than it)
   const { ville, departements, index } = proche;
   const boites = new Map(Object.entries(departements).map(([code, boite]) => [code.toLowerCase(), boite]));
   const ordre = Object.keys((index && index.departements) || {})
     .map((code) => [code, auPlusPres(ville, boites.get(code))]).sort((a, b) => a[1] - b[1]);
   const trouves = new Map();
   let tries = [];
+  let suivant = Infinity; // how near the places of the départements not read can be, at most
   for (let i = 0; i < ordre.length;) {
     const lot = ordre.slice(i, i + 4);
     i += lot.length;
     const fichiersPlaces = await Promise.all(lot.map(([code]) => json(`${PROXIMITE}${code}.json`)));
     fichiersPlaces.forEach((lignes, n) => ajouterPlaces(trouves, lignes, lot[n][0], ville, Infinity, accepte));
     tries = [...trouves.values()].sort((a, b) => a.distance - b.distance || a.numero - b.numero);
-    const suivant = i < ordre.length ? ordre[i][1] : Infinity;
+    suivant = i < ordre.length ? ordre[i][1] : Infinity;
     if (tries.length >= PAR_PAGE && tries[PAR_PAGE - 1].distance <= suivant) break;
     if (tries.length && suivant > Math.max(tries[0].distance * 1.25, tries[0].distance + 30)) break;
   }
   // only those surely in order: none nearer can be in a file not read
-  return tries.slice(0, PAR_PAGE);
+  return tries.filter((p) => p.distance <= suivant).slice(0, PAR_PAGE);
+}
+
+async function lesPlusProchesQuandMeme(proche, numero, filtres, candidats = null) {
+  // no place within the radius: the nearest places anyway, by distance, before the results
+  // prepared at a distance (which stay, after); with a text, of its fiches only (`candidats`:
+  // fiche number -> Pagefind result). -> false if a newer search has started meanwhile
+  if (surPlace(resultats) || (candidats && !candidats.size)) return true;
+  const deja = new Set(resultats.map((r) => r.proche.numero));
+  const loin = await plusLoin(proche, (n) => (!candidats || candidats.has(n)) && !deja.has(n) && correspond(n, filtres));
+  if (numero !== numeroRequete) return false;
+  proche.loin = loin.length > 0;
+  baseComptes.push(...loin.map((p) => p.numero)); // the filters count what is shown
+  const resultat = (p) => (candidats ? { id: candidats.get(p.numero).id, pagefind: candidats.get(p.numero), proche: p } : { proche: p });
+  resultats = [...loin.map(resultat), ...resultats];
+  return true;
 }
 
 function surPlace(trouves) {
@@ -254,10 +267,6 @@ function resumePres(texte, proche, filtre, n) {
   return `${pluriel(n, texte ? "résultat" : "certification")}${texte ? pour : " préparée" + (n > 1 ? "s" : "")} à moins de ${proche.km} km de ${ville}${distance}${avec}.`;
 }
 
-function kilometres(distance) {
-  return distance < 1 ? "moins de 1 km" : `${Math.round(distance).toLocaleString("fr-FR")} km`;
-}
-
 function rang(proche) {
   // results near a town: by distance in whole kilometres as shown, then by title (the numbers' order)
   return proche.distance === null ? Infinity : proche.distance < 1 ? 0 : Math.round(proche.distance);
@@ -325,7 +334,7 @@ function comptesLocaux(numeros, filtres) {
 // stray letter. So a query is read first, as builder/search/synonymes.py reads words: common words
 // and single characters are dropped, each synonym found in it becomes the searches of its group
 // (a group tied to the fiches' data searches for its first word, hidden on the fiches that have
-// the fact), and each word searched is checked against the words Pagefind matched for it. A word
+// the fact, and but for a level the words typed as plain text), and each word searched is checked against the words Pagefind matched for it. A word
 // found nowhere gives no results, and the page says so with suggestions. The groups and the
 // suggestions' words come from one small file, fetched with the first text query.
 
@@ -344,7 +353,8 @@ function normaliserRequete(texte) {
   return texte.toLowerCase().replace(/œ/g, "oe").replace(/æ/g, "ae").normalize("NFKD").replace(/\p{M}/gu, "")
     .replace(/\bbac\s*\+?\s*(\d)\b/g, "bac+$1")
     .replace(/[^\p{L}\p{N}_+\-]+/gu, " ")
-    .replace(/(?<![\p{L}\p{N}_])[+\-]+|[+\-]+(?![\p{L}\p{N}_])/gu, " ")
+    .replace(/(^|[^\p{L}\p{N}_])[+\-]+/gu, (_, avant) => `${avant} `) // no lookbehind: Safari < 16.4 cannot parse it
+    .replace(/[+\-]+(?![\p{L}\p{N}_])/gu, " ")
     .split(/\s+/).filter(Boolean).join(" ");
 }
 
@@ -364,7 +374,10 @@ function analyser(texte, donnees) {
     if (!reste.includes(` ${phrase} `)) continue;
     reste = reste.split(` ${phrase} `).join("  ");
     if (creneaux.some((c) => c.groupe === groupe)) continue;
-    const alternatives = groupe.cle ? [groupe.cle] : [...new Set(groupe.mots.map((m) => motsUtiles(m, vides).join(" ")).filter(Boolean))];
+    // a group tied to a fact: its key (hidden on the fiches that have it), and but for a level the
+    // phrase as typed, as words of a text ("marketing en ligne" in a title, with no place at a distance)
+    const formes = groupe.cle ? [groupe.cle, groupe.texte ? motsUtiles(phrase, vides).join(" ") : ""] : groupe.mots.map((m) => motsUtiles(m, vides).join(" "));
+    const alternatives = [...new Set(formes.filter(Boolean))];
     creneaux.push({ groupe, phrase: groupe.ecrits[i], alternatives });
   }
   const mots = reste.split(" ").filter(Boolean);
@@ -410,6 +423,7 @@ function present(pagefind, mot) {
       }
       return false;
     })());
+    presence.get(mot).catch(() => presence.delete(mot)); // a failed look-up is tried again next time
   }
   return presence.get(mot);
 }
@@ -526,14 +540,31 @@ function afficherSuggestions(texte, n) {
   zoneSuggestions.append(". Vous pouvez aussi parcourir le catalogue par niveau, domaine ou région ci-dessous.");
 }
 
+const MOTS_CACHES = "pour-la-recherche"; // the id of the heading of a fiche's hidden synonyms (macros.html)
+
 function extraitCorrespondant(donnee) {
   // the passage that matched: of the page's sections with a matched word, a named one (the top of
-  // the page repeats the card: title, status, number, level) with the most matched words
+  // the page repeats the card: title, status, number, level) with the most matched words; never
+  // the hidden synonyms: when only they matched, what the facts they stand for say of the fiche
   const marques = (html) => ((html || "").match(/<mark>/g) || []).length;
   const sections = (donnee.sub_results || []).filter((s) => marques(s.excerpt) > 0);
-  const nommees = sections.filter((s) => s.anchor && s.anchor.id);
-  const meilleure = (nommees.length ? nommees : sections).sort((a, b) => marques(b.excerpt) - marques(a.excerpt))[0];
-  return meilleure ? meilleure.excerpt : donnee.excerpt;
+  const caches = sections.filter((s) => s.anchor && s.anchor.id === MOTS_CACHES);
+  const lisibles = sections.filter((s) => !caches.includes(s));
+  const nommees = lisibles.filter((s) => s.anchor && s.anchor.id);
+  const meilleure = (nommees.length ? nommees : lisibles).sort((a, b) => marques(b.excerpt) - marques(a.excerpt))[0];
+  if (meilleure) return meilleure.excerpt;
+  if (caches.length) return lignesFaits(caches[0].excerpt);
+  return donnee.excerpt;
+}
+
+function lignesFaits(extrait) {
+  // the facts whose key is marked in the hidden synonyms' excerpt, each as a line of its group
+  // ("Apprentissage ou contrat de professionnalisation possible."), as HTML for extraitSur
+  if (!synonymes) return "";
+  const vides = new Set(synonymes.mots_vides);
+  const marques = [...extrait.matchAll(/<mark>(.*?)<\/mark>/g)].flatMap((m) => motsUtiles(normaliserRequete(m[1]), vides));
+  const lignes = synonymes.groupes.filter((g) => g.cle && g.ligne && marques.includes(g.cle)).map((g) => g.ligne);
+  return [...new Set(lignes)].join(" ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 async function comptesPagefind(pagefind, texte, filtres, reponse) {
@@ -598,28 +629,14 @@ async function chercher() {
       baseComptes = trouves.map((r) => parId.get(r.id));
       resultats = trouves.filter((r) => correspond(parId.get(r.id), filtres))
         .map((r) => ({ id: r.id, pagefind: r, proche: proche.proches.get(parId.get(r.id)) }));
-      if (!surPlace(resultats)) { // no place within the radius: the nearest places of the text's fiches anyway
-        const candidats = new Map(reponse.results.filter((r) => parId.has(r.id)).map((r) => [parId.get(r.id), r]));
-        const deja = new Set(resultats.map((r) => parId.get(r.id))); // those prepared at a distance stay, after
-        const loin = candidats.size ? await plusLoin(proche, (n) => candidats.has(n) && !deja.has(n) && correspond(n, filtres)) : [];
-        if (numero !== numeroRequete) return;
-        proche.loin = loin.length > 0;
-        baseComptes.push(...loin.map((p) => p.numero)); // the filters count what is shown
-        resultats = [...loin.map((p) => ({ id: candidats.get(p.numero).id, pagefind: candidats.get(p.numero), proche: p })), ...resultats];
-      }
+      const candidats = new Map(reponse.results.filter((r) => parId.has(r.id)).map((r) => [parId.get(r.id), r]));
+      if (!(await lesPlusProchesQuandMeme(proche, numero, filtres, candidats))) return;
     } else {
       baseComptes = [...proche.proches.keys()];
       const retenus = [...proche.proches.values()].filter((p) => correspond(p.numero, filtres));
       retenus.sort((a, b) => rang(a) - rang(b) || a.numero - b.numero);
       resultats = retenus.map((p) => ({ proche: p }));
-      if (!surPlace(resultats)) { // no place within the radius: the nearest places anyway
-        const deja = new Set(retenus.map((p) => p.numero)); // those prepared at a distance stay, after
-        const loin = await plusLoin(proche, (n) => !deja.has(n) && correspond(n, filtres));
-        if (numero !== numeroRequete) return;
-        proche.loin = loin.length > 0;
-        baseComptes.push(...loin.map((p) => p.numero)); // the filters count what is shown
-        resultats = [...loin.map((p) => ({ proche: p })), ...resultats];
-      }
+      if (!(await lesPlusProchesQuandMeme(proche, numero, filtres))) return;
     }
     if (baseComptes && (panneauOuvert || Object.keys(filtres).length)) comptes = comptesLocaux(baseComptes, filtres);
     dernierProche = proche;
@@ -631,7 +648,7 @@ async function chercher() {
     if (comptes) afficherFiltres(comptes);
     await afficherSuite(numero);
     etat.textContent = resume(texte, proche, Object.keys(filtres).length > 0);
-    afficherSuggestions(proche ? "" : texte, resultats.length);
+    afficherSuggestions(texte, resultats.length);
     // a wide screen has room for the filters beside the results: no button to press
     if (LARGE.matches && !boutonFiltres.disabled && boutonFiltres.getAttribute("aria-expanded") !== "true") ouvrirColonne();
   } catch (erreur) {

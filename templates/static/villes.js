@@ -1,6 +1,7 @@
-// Towns and distances, for search near me (recherche.js) and the compare page (comparer.js): a
-// town typed by name or postal code is found in the site's own gazetteer files (geo/, written by
-// builder/search/proximite.py), and distances are computed here. No server, no third party.
+// Towns and distances, for search near me (recherche.js), the compare page (comparer.js) and the
+// places of a fiche by distance (lieux-pres.js): a town typed by name or postal code is found in
+// the site's own gazetteer files (geo/, written by builder/search/proximite.py), and distances are
+// computed and said here. No server, no third party.
 
 const fichiers = new Map(); // address -> promise of its JSON: each static file is fetched once
 
@@ -68,4 +69,17 @@ export function distanceKm(lat1, lon1, lat2, lon2) {
   const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 +
     Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
   return 12742 * Math.asin(Math.sqrt(a));
+}
+
+export function kilometres(distance) {
+  // a distance as the pages say it: whole kilometres, French digits
+  return distance < 1 ? "moins de 1 km" : `${Math.round(distance).toLocaleString("fr-FR")} km`;
+}
+
+export function element(nom, classe, texte) {
+  // a new element, its text set as text (never parsed as HTML)
+  const noeud = document.createElement(nom);
+  if (classe) noeud.className = classe;
+  if (texte !== undefined) noeud.textContent = texte;
+  return noeud;
 }
