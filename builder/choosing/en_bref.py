@@ -109,10 +109,7 @@ def en_bref(catalogue: Catalogue, fiche: Fiche) -> EnBref:
 
 def niveau_court(fiche: Fiche) -> str:
     """`Niveau 6 (Bac+3)`, `Niveau 2`, or `Sans niveau de qualification` (RS fiches)."""
-    if not fiche.niveau:
-        return "Sans niveau de qualification"
-    info = NIVEAUX[fiche.niveau]
-    return f"Niveau {info.niveau} ({info.equivalent})" if info.equivalent else f"Niveau {info.niveau}"
+    return NIVEAUX[fiche.niveau].court if fiche.niveau else "Sans niveau de qualification"
 
 
 def remplacantes(catalogue: Catalogue, fiche: Fiche) -> list[Liee]:

@@ -21,6 +21,11 @@ class NiveauInfo:
             return f"Niveau {self.niveau} — équivalent {self.equivalent}"
         return f"Niveau {self.niveau}"
 
+    @property
+    def court(self) -> str:
+        """`Niveau 6 (Bac+3)`: the same, shorter (a fiche's "En bref")."""
+        return f"Niveau {self.niveau} ({self.equivalent})" if self.equivalent else f"Niveau {self.niveau}"
+
 
 NIVEAUX = {
     1: NiveauInfo(1, None, None),
