@@ -25,7 +25,7 @@ from .pages.render import environment, make
 from .pages.urls import Urls
 from .progress import Progress
 from .report import Report, Steps
-from .search import proximite
+from .search import pages as search_pages, proximite
 from .search.index import index_site
 from .serve.session import Last, Session, remake_edited
 from .site import relate, digests, plan_site, template_globals
@@ -116,7 +116,8 @@ def _build(config: Config, inputs: str, key: str, files: dict[str, str], publica
     output = publication.output
     copy_assets(publication, config, site, urls, template_dirs)
     steps.done("copy assets")
-    index, stale = index_site(output, progress, index_later, partial(proximite.place_files, catalogue, urls))
+    index, stale = index_site(output, progress, index_later, partial(proximite.place_files, catalogue, urls),
+                               *search_pages.inactives(catalogue, urls, site))
     steps.done("index for search")
     kept, new = output.keep_unchanged()
     steps.done("keep unchanged files")

@@ -445,6 +445,10 @@ class Rebuilds(RuleBasedStateMachine):
     def set_inactive_fiches(self, resumees: bool) -> None:
         self.site["fiches_inactives"] = "resumees" if resumees else "completes"
 
+    @rule(apart=st.booleans())
+    def set_inactive_fiches_searched_on_request(self, apart: bool) -> None:
+        self.site["recherche_inactives"] = "a_la_demande" if apart else "incluses"
+
     @rule(par_page=st.sampled_from([5, 6, 50]))
     def set_fiches_per_page(self, par_page: int) -> None:
         self.site["fiches_par_page"] = par_page
@@ -470,13 +474,15 @@ class Rebuilds(RuleBasedStateMachine):
 
 class RebuildsOfANationalShape(Rebuilds):
     """The same edits, from a catalogue shaped like a national one: lists cut by letter, the
-    index in several parts, inactive fiches as summaries (run apart, on the other core)."""
+    index in several parts, inactive fiches as summaries searched on request (run apart, on the
+    other core)."""
 
     @initialize()
     def start(self) -> None:
         super().start()
         self.add_many_fiches("Zèbre et okapi")
         self.site["fiches_inactives"] = "resumees"
+        self.site["recherche_inactives"] = "a_la_demande"
 
 
 SETTINGS = settings(max_examples=EXAMPLES // 2, stateful_step_count=STEPS, deadline=None,

@@ -170,9 +170,15 @@ class Site(Strict):
     liens_pied: list[LienPied] = Field(default_factory=list, description="Liens ajoutés en bas de chaque page (les mentions légales et l'accessibilité y sont déjà).")
     fiches_inactives: Literal["completes", "resumees"] = Field(
         "completes", description="completes : la page d'une fiche inactive montre tout, comme celle d'une fiche active. "
-        "resumees : elle montre l'essentiel (statut et remplaçantes, niveau, certificateurs, activités visées, blocs et leurs "
-        "compétences) et renvoie à la fiche officielle pour le reste ; ses blocs n'ont pas de page à eux. Pour un catalogue "
+        "resumees : elle montre l'essentiel (statut et remplaçantes, niveau, certificateurs, métiers et codes ROME, blocs avec "
+        "leur code et leur intitulé) et renvoie à la fiche officielle pour le reste ; ses blocs n'ont pas de page à eux. Pour un catalogue "
         "national, où quatre fiches sur cinq sont inactives : le site pèse environ moitié moins."
+    )
+    recherche_inactives: Literal["incluses", "a_la_demande"] = Field(
+        "incluses", description="incluses : la recherche trouve les fiches actives et inactives ensemble. a_la_demande : les "
+        "fiches inactives (et leurs blocs) ont leur propre index, chargé seulement quand le visiteur coche « Inclure les "
+        "certifications qui ne sont plus enregistrées », quand il cherche un numéro de fiche ou de bloc, ou quand aucune "
+        "fiche active ne correspond ; la première recherche est alors bien plus légère. Pour un catalogue national."
     )
     donnees_ouvertes: DonneesOuvertes = Field(
         default_factory=DonneesOuvertes, description="Les fichiers de données publiés avec le site (page « Données ouvertes ») et leur licence."

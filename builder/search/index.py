@@ -34,8 +34,9 @@ class Index:
     files: int
     bytes: int
     parts: int = 1
-    indexed: tuple[str, ...] = ()  # per part: a hash of the pages it was made from (see build.py)
+    indexed: tuple[str, ...] = ()  # per part: a hash of its folder and the pages it was made from (see build.py)
     part_words: tuple[int, ...] = ()  # per part: the words Pagefind counted
+    folders: tuple[str, ...] = ()  # per part: its folder in the bundle (see `Part`)
     fragments: dict[str, str] = field(default_factory=dict, compare=False)  # fragment file -> page address
 
 
@@ -47,14 +48,20 @@ class Index:
 # script; the others hold only their data.
 PAGES_PER_PART = 4000
 PARTS_FOLDER = "parties/"
+# With `recherche_inactives: a_la_demande`, inactive fiches have an index of their own, in parts
+# too, which the search page merges only when asked (see `plan_parts`). Pagefind holds a summary
+# page in 0.12 MB, a whole page in 0.27 MB (measured on the generated national catalogue): a part
+# holds three times as many summaries, in about 1.5 GB, and fewer parts make a lighter query.
+INACTIVES_FOLDER = "inactives/"
+SUMMARIES_PER_PART = 3 * PAGES_PER_PART
 # Pagefind's ready-made interfaces: the search page has its own, so they are not published.
 _UNUSED = re.compile(r"pagefind-(ui|modular-ui|component-ui|highlight)\.(js|css)$")
 _SCRIPT = re.compile(r"(pagefind\.js|pagefind-worker\.js|wasm\.[a-z_-]+\.pagefind)$")
 
 
-def parts_for(fiches: int) -> int:
+def parts_for(fiches: int, per_part: int | None = None) -> int:
     """How many parts the index of this many fiche pages is cut into."""
-    return max(1, -(-fiches // PAGES_PER_PART))
+    return max(1, -(-fiches // (per_part or PAGES_PER_PART)))
 
 
 def part_of(path: str, parts: int) -> int:
@@ -80,6 +87,31 @@ def assign(paths: list[str]) -> list[list[str]]:
 def part_folder(part: int) -> str:
     """The folder of a part's bundle, inside the search bundle."""
     return "" if part == 0 else f"{PARTS_FOLDER}{part}/"
+
+
+@dataclass(frozen=True)
+class Part:
+    folder: str  # inside the search bundle: "" for the main part (with Pagefind's script)
+    pages: list[str]
+    inactive: bool = False  # merged by the search page only when asked (`recherche_inactives`)
+
+
+def plan_parts(paths: list[str], inactives: frozenset[str] = frozenset(), summaries: bool = False) -> list[Part]:
+    """The parts of the index: the active fiches' pages in `assign`'s parts; with `inactives`
+    (the pages of inactive fiches, when they are searched on request), those in parts of their
+    own, under `inactives/`, of SUMMARIES_PER_PART pages when they are `summaries`. Empty
+    inactive parts have no bundle. Without an active page, or without an inactive one, there
+    is one index, as without the setting."""
+    active = [p for p in paths if p not in inactives]
+    inactive = sorted(p for p in paths if p in inactives)
+    if not active or not inactive:
+        return [Part(part_folder(k), pages) for k, pages in enumerate(assign(paths))]
+    parts = [Part(part_folder(k), pages) for k, pages in enumerate(assign(active))]
+    count = parts_for(len(inactive), SUMMARIES_PER_PART if summaries else PAGES_PER_PART)
+    found: list[list[str]] = [[] for _ in range(count)]
+    for path in inactive:
+        found[part_of(path, count)].append(path)
+    return parts + [Part(f"{INACTIVES_FOLDER}{k}/", pages, True) for k, pages in enumerate(found) if pages]
 
 
 def index_part(site: Path, bundle: Path, script: bool) -> tuple[Index, dict[str, bytes]]:
@@ -164,18 +196,20 @@ _INDEXED = re.compile(re.escape(INDEXED_PAGES).replace(r"\*", "[^/]*"))  # as Pa
 
 
 def index_site(output: Output, progress: Progress, later: bool = False,
-                 extra: Callable[[dict[str, str]], dict[str, bytes]] | None = None) -> tuple[Index | None, bool]:
+               extra: Callable[[dict[str, str]], dict[str, bytes]] | None = None,
+               inactives: frozenset[str] = frozenset(), summaries: bool = False) -> tuple[Index | None, bool]:
     """Index the fiche pages for search, in parts (see search.py): each part whose pages
     changed since it was last indexed is indexed again, the others are kept. `extra` gives
     files to add to the bundle once every part is in place (the places for search near me),
     from each page's Pagefind id (page address -> id): they are made again at every build,
     since they show more of the catalogue than the pages indexed. With `later`, parts whose
     pages changed are not indexed: the previous index is kept whole, and the result says it
-    is stale (then `extra` waits too: it needs the new ids)."""
+    is stale (then `extra` waits too: it needs the new ids). `inactives` and `summaries`: see
+    `plan_parts`."""
     indexed = sorted(path for path in output.hashes if _INDEXED.fullmatch(path))
-    pages = assign(indexed)  # one fiche page per fiche, as the search page counts them
-    parts = len(pages)
-    made = tuple(digest("".join(f"{p}\0{output.hashes[p]}\n" for p in part).encode()) for part in pages)
+    plan = plan_parts(indexed, inactives, summaries)  # one fiche page per fiche, as the search page counts them
+    made = tuple(digest((part.folder + "\n" + "".join(f"{p}\0{output.hashes[p]}\n" for p in part.pages)).encode())
+                 for part in plan)
     previous = output.previous
     before: Index | None = previous.index if previous is not None else None  # type: ignore[assignment]
     if previous is not None and later and (before is None or before.indexed != made):
@@ -183,25 +217,25 @@ def index_site(output: Output, progress: Progress, later: bool = False,
             if path.startswith(SEARCH_BUNDLE):
                 output.keep(path)
         return before, True
-    same = before.indexed if before is not None and len(before.indexed) == parts else ()
-    if same != made:
+    kept = dict(zip(before.indexed, before.part_words)) if before is not None else {}  # a part's hash names its folder
+    if any(digest_ not in kept for digest_ in made):
         progress.start("indexing for search", 0)
     words: list[int] = []  # per part
-    for part, part_pages in enumerate(pages):
-        if same and same[part] == made[part]:  # kept, with its count
-            assert previous is not None and before is not None
+    for part, digest_ in zip(plan, made):
+        if digest_ in kept:  # kept, with its count
+            assert previous is not None
             for path in previous.hashes:
-                if path.startswith(SEARCH_BUNDLE) and _part_of_file(path) == part:
+                if path.startswith(SEARCH_BUNDLE) and _part_of_file(path) == part.folder:
                     output.keep(path)
-            words.append(before.part_words[part])
+            words.append(kept[digest_])
             continue
-        if not part_pages:  # an empty part has no bundle (see search.assign)
+        if not part.pages:  # an empty part has no bundle (see search.assign)
             words.append(0)
             continue
-        index, files = _index_part(output, part_pages, script=part == 0)
+        index, files = _index_part(output, part.pages, script=part.folder == "")
         words.append(index.words)
         for name, data in files.items():
-            output.write(SEARCH_BUNDLE + part_folder(part) + name, data)
+            output.write(SEARCH_BUNDLE + part.folder + name, data)
     known = before.fragments if before is not None else {}
     fragments = {path: known.get(path) or fragment_address(output.file(path)) for path in sorted(output.hashes)
                  if path.startswith(SEARCH_BUNDLE) and path.endswith(".pf_fragment")}  # kept parts: not read again
@@ -211,16 +245,18 @@ def index_site(output: Output, progress: Progress, later: bool = False,
             output.write(SEARCH_BUNDLE + path, data)
     files = [path for path in output.hashes if path.startswith(SEARCH_BUNDLE)]
     total = Index(len(indexed), sum(words), len(files), sum(output.file(p).stat().st_size for p in files),
-                  parts, made, tuple(words), fragments)
+                  len(plan), made, tuple(words), tuple(part.folder for part in plan), fragments)
     return total, False
 
 
-def _part_of_file(path: str) -> int | None:
-    """The part a file of the search bundle belongs to (None: the places for search near me)."""
+def _part_of_file(path: str) -> str | None:
+    """The folder of the part a file of the search bundle belongs to (None: the places for
+    search near me)."""
     inside = path[len(SEARCH_BUNDLE):]
-    if inside.startswith(PARTS_FOLDER):
-        return int(inside[len(PARTS_FOLDER):].split("/", 1)[0])
-    return None if inside.startswith(NEAR_ME) else 0
+    for folder in (PARTS_FOLDER, INACTIVES_FOLDER):
+        if inside.startswith(folder):
+            return folder + inside[len(folder):].split("/", 1)[0] + "/"
+    return None if inside.startswith(NEAR_ME) else ""
 
 
 def _index_part(output: Output, indexed: list[str], script: bool) -> tuple[Index, dict[str, bytes]]:

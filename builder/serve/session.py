@@ -32,7 +32,7 @@ from ..pages.render import make
 from ..pages.urls import SEARCH_BUNDLE
 from ..progress import Progress
 from ..report import Report, Steps
-from ..search import proximite
+from ..search import pages as search_pages, proximite
 from ..search.index import index_site
 from ..site import affected_keys, digests as site_digests, plan_fiche
 from ..output.manifest import Manifest
@@ -260,7 +260,8 @@ def remake_edited(config: Config, inputs: str, key: str, files: dict[str, str], 
     steps.done("plan pages")
     publication.make(todo, partial(make, last.env, {"site": last.site, "catalogue": last.catalogue, "urls": last.urls}), progress)
     steps.done("render and write")
-    index, stale = index_site(output, progress, index_later, partial(proximite.place_files, last.catalogue, last.urls))
+    index, stale = index_site(output, progress, index_later, partial(proximite.place_files, last.catalogue, last.urls),
+                               *search_pages.inactives(last.catalogue, last.urls, last.site))
     steps.done("index for search")
     problems = last.problems_with({s: c.problems for (c, _), s in zip(checked, shown)})
     planned = {page.path for page in last.pages}

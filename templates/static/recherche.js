@@ -7,6 +7,9 @@
 // download the whole index, so the page offers the static taxonomy pages for that. Filters
 // are loaded only when the student opens them (on a wide screen, their groups stand beside the
 // results and each loads when opened), and the places only for a town.
+// A national catalogue (`recherche_inactives: a_la_demande`) indexes its inactive fiches apart:
+// their parts are merged only when the visitor includes them (inactives=1), for a fiche's or a
+// bloc's number, or when no active fiche answers (the page then says so).
 
 import { json, normaliser, paquet, trouverVille, distanceKm, kilometres, element } from "./villes.js";
 import { bouton as boutonComparer } from "./comparaison.js";
@@ -16,6 +19,7 @@ const champ = document.getElementById("recherche-q");
 const champPres = document.getElementById("recherche-pres");
 const choixKm = document.getElementById("recherche-km");
 const caseDistance = document.getElementById("recherche-distance");
+const caseInactives = document.getElementById("recherche-inactives"); // only with inactive fiches indexed apart
 const villes = document.getElementById("recherche-villes");
 const interfaceRecherche = document.getElementById("recherche-interface");
 const etat = document.getElementById("recherche-etat");
@@ -30,9 +34,19 @@ const FICHES = racine.dataset.fiche; // a fiche's page: FICHES + number in lower
 const PAR_PAGE = 10;
 const LARGE = window.matchMedia("(min-width: 64rem)"); // as style.css: the filters in a column of their own
 const VALEURS_VISIBLES = 12; // a filter with more values gets a field to find them
+const dossiers = (nom) => (racine.dataset[nom] || "").split(" ").filter(Boolean).map((d) => racine.dataset.bundle + d);
+const PARTIES = dossiers("parties"); // the other parts of the active fiches' index (builder/search/index.py)
+const PARTIES_INACTIVES = dossiers("inactives"); // the inactive fiches' index, merged on request
+const SEPAREES = PARTIES_INACTIVES.length > 0;
+const ACTIVE = "Active"; // the "statut" filter's value of an active fiche (builder/search/filtres.py)
+const OPTIONS = { excerptLength: 24 };
+// a fiche's or a bloc's number (RNCP34567, RS5678, RNCP34567BC02): inactive fiches are searched too
+const NUMERO = /^(rncp|rs)\d+(bc\d+)?$/i;
 const choisis = new Map(); // filter key -> Set of chosen values
 
-let moteur = null;
+let moteur = null; // Promise of Pagefind, its active parts merged
+let inactivesFusionnees = null; // Promise: the inactive fiches' parts merged too
+let avecInactives = false; // the current search includes inactive fiches
 let resultats = []; // [{id, pagefind?, fiche?, proche?}] in display order
 let affiches = 0;
 let numeroRequete = 0;
@@ -43,15 +57,31 @@ let baseComptes = null; // near a town: the fiche numbers the filter counts are 
 let dernierProche = null; // near a town: the last search's places (their lots are fetched for the results shown)
 const groupesOuverts = new Set(); // the filter groups the visitor opened
 
-async function chargerMoteur() {
+async function chargerMoteur(inactives = false) {
+  // Pagefind, once, with the parts of the index in use: the index is in parts at national scale
+  // (builder/search/index.py), the inactive fiches' own parts merged only when `inactives`
   if (!moteur) {
-    moteur = await import(racine.dataset.bundle + "pagefind.js");
-    await moteur.options({ excerptLength: 24, noWorker: typeof Worker === "undefined" });
-    // The index is in parts at national scale (see builder/search.py): merge the others.
-    const parties = (racine.dataset.parties || "").split(" ").filter(Boolean);
-    await Promise.all(parties.map((n) => moteur.mergeIndex(`${racine.dataset.bundle}parties/${n}/`)));
+    moteur = (async () => {
+      const pagefind = await import(racine.dataset.bundle + "pagefind.js");
+      await pagefind.options({ ...OPTIONS, noWorker: typeof Worker === "undefined" });
+      await Promise.all(PARTIES.map((dossier) => pagefind.mergeIndex(dossier, OPTIONS)));
+      return pagefind;
+    })();
+    moteur.catch(() => { moteur = null; });
   }
-  return moteur;
+  const pagefind = await moteur;
+  if (inactives && SEPAREES && !inactivesFusionnees) {
+    inactivesFusionnees = Promise.all(PARTIES_INACTIVES.map((dossier) => pagefind.mergeIndex(dossier, OPTIONS)))
+      .then(() => (filtresCharges ? pagefind.filters() : null)); // the filters in use: the new parts' too, for their counts
+    inactivesFusionnees.catch(() => { inactivesFusionnees = null; });
+  }
+  if (inactives && inactivesFusionnees) await inactivesFusionnees;
+  return pagefind;
+}
+
+function inclureInactives(texte) {
+  // whether a search includes inactive fiches from the start: asked, or a fiche's or bloc's number
+  return SEPAREES && (caseInactives.checked || NUMERO.test(texte.replace(/\s+/g, "")));
 }
 
 function pluriel(n, mot, pluralise = "s") {
@@ -67,6 +97,7 @@ function lireAdresse() {
   const km = parametres.get("km");
   if (km && [...choixKm.options].some((o) => o.value === km)) choixKm.value = km;
   caseDistance.checked = parametres.get("distance") === "1";
+  if (caseInactives) caseInactives.checked = parametres.get("inactives") === "1";
   for (const filtre of parametres.getAll("filtre")) {
     const [cle, ...reste] = filtre.split(":");
     if (!LIBELLES.some(([c]) => c === cle) || !reste.length) continue;
@@ -84,6 +115,7 @@ function ecrireAdresse() {
     parametres.set("km", choixKm.value);
     if (caseDistance.checked) parametres.set("distance", "1");
   }
+  if (caseInactives && caseInactives.checked) parametres.set("inactives", "1");
   for (const [cle, valeurs] of choisis) for (const valeur of valeurs) parametres.append("filtre", `${cle}:${valeur}`);
   adresse.search = parametres.toString();
   window.history.replaceState(null, "", adresse);
@@ -283,10 +315,20 @@ async function proposerVilles() {
 
 // -- searching ------------------------------------------------------------------------------------
 
-function filtresActifs(sauf = null) {
+function filtresActifs(sauf = null, pagefind = false) {
+  // the chosen filters; without inactive fiches (indexed apart and not asked for), the status is
+  // "active" (for Pagefind only once their parts are merged: before, it has active fiches only)
+  // and a chosen status is set aside
+  const sans = SEPAREES && !avecInactives;
   const filtres = {};
-  for (const [cle, valeurs] of choisis) if (valeurs.size && cle !== sauf) filtres[cle] = { any: [...valeurs] };
+  for (const [cle, valeurs] of choisis) if (valeurs.size && cle !== sauf && !(sans && cle === "statut")) filtres[cle] = { any: [...valeurs] };
+  if (sans && sauf !== "statut" && (!pagefind || inactivesFusionnees)) filtres.statut = { any: [ACTIVE] };
   return filtres;
+}
+
+function filtresChoisis() {
+  // whether the visitor's own filters narrow the search (the status set aside without inactive fiches)
+  return [...choisis].some(([cle, valeurs]) => valeurs.size && !(SEPAREES && !avecInactives && cle === "statut"));
 }
 
 const valeursChargees = new Map(); // filter key -> {v: values, f: each fiche's value numbers}
@@ -411,10 +453,11 @@ function estLeMot(cherche, trouve) {
   });
 }
 
-function present(pagefind, mot) {
-  // whether the index has this word (checked on the first pages Pagefind gives for it)
-  if (!presence.has(mot)) {
-    presence.set(mot, (async () => {
+function present(pagefind, mot, cle = mot) {
+  // whether the index has this word (checked on the first pages Pagefind gives for it); `cle`
+  // keeps the answer apart once the inactive fiches' parts are merged (checked again then)
+  if (!presence.has(cle)) {
+    presence.set(cle, (async () => {
       const reponse = await pagefind.search(mot);
       for (const r of reponse.results.slice(0, 3)) {
         const donnee = await r.data();
@@ -423,9 +466,9 @@ function present(pagefind, mot) {
       }
       return false;
     })());
-    presence.get(mot).catch(() => presence.delete(mot)); // a failed look-up is tried again next time
+    presence.get(cle).catch(() => presence.delete(cle)); // a failed look-up is tried again next time
   }
-  return presence.get(mot);
+  return presence.get(cle);
 }
 
 // A code (RNCP30012, RS1234, RNCP30012BC01, M1805) that a part of the index lacks is matched
@@ -451,7 +494,7 @@ async function rechercher(pagefind, texte, options = {}) {
   if (!creneaux.length) return rien;
   const mots = [...new Set(creneaux.flatMap((c) => c.alternatives.flatMap((a) => a.split(" "))))];
   const presents = new Map(); // one search at a time: Pagefind's concurrent searches can miss words
-  for (const m of mots) presents.set(m, await present(pagefind, m));
+  for (const m of mots) presents.set(m, await present(pagefind, m, (inactivesFusionnees ? "+" : "") + m));
   for (const c of creneaux) c.alternatives = c.alternatives.filter((a) => a.split(" ").every((m) => presents.get(m)));
   analyse.absents = creneaux.filter((c) => !c.alternatives.length).map((c) => c.phrase);
   if (analyse.absents.length) return rien;
@@ -572,7 +615,7 @@ async function comptesPagefind(pagefind, texte, filtres, reponse) {
   // which shows what each value would add (the counts without that key's choice)
   const comptes = { ...(Object.keys(filtres).length ? reponse.filters : reponse.totalFilters) };
   for (const cle of Object.keys(filtres)) {
-    const autres = filtresActifs(cle);
+    const autres = filtresActifs(cle, true);
     const sans = await rechercher(pagefind, texte, Object.keys(autres).length ? { filters: autres } : {});
     comptes[cle] = (Object.keys(autres).length ? sans.filters : sans.totalFilters)[cle] || {};
   }
@@ -598,9 +641,8 @@ async function chercher() {
   etat.textContent = "Recherche en cours…";
   liste.setAttribute("aria-busy", "true");
   try {
-    const filtres = filtresActifs();
+    avecInactives = inclureInactives(texte);
     const proche = pres ? await chercherPres() : null;
-    if (proche && !proche.erreur) await chargerValeurs(Object.keys(filtres));
     if (numero !== numeroRequete) return; // a newer search has started
     if (proche && proche.erreur) {
       resultats = [];
@@ -611,43 +653,25 @@ async function chercher() {
       afficherHomonymes(null);
       return;
     }
-    let comptes = null;
-    baseComptes = null;
-    if (texte && !proche) {
-      const pagefind = await chargerMoteur();
-      const reponse = await rechercher(pagefind, texte, Object.keys(filtres).length ? { filters: filtres } : {});
-      if (numero !== numeroRequete) return;
-      resultats = reponse.results.map((r) => ({ id: r.id, pagefind: r, proche: null }));
-      if (filtresCharges) comptes = await comptesPagefind(pagefind, texte, filtres, reponse);
-    } else if (texte) {
-      // the text's results (without filters: they are applied here, on the places' values) near the town
-      const [pagefind, ids] = await Promise.all([chargerMoteur(), json(`${PROXIMITE}ids.json`)]);
-      const reponse = await rechercher(pagefind, texte);
-      if (numero !== numeroRequete) return;
-      const parId = new Map((ids || []).map((id, n) => [id, n]));
-      const trouves = reponse.results.filter((r) => parId.has(r.id) && proche.proches.has(parId.get(r.id)));
-      baseComptes = trouves.map((r) => parId.get(r.id));
-      resultats = trouves.filter((r) => correspond(parId.get(r.id), filtres))
-        .map((r) => ({ id: r.id, pagefind: r, proche: proche.proches.get(parId.get(r.id)) }));
-      const candidats = new Map(reponse.results.filter((r) => parId.has(r.id)).map((r) => [parId.get(r.id), r]));
-      if (!(await lesPlusProchesQuandMeme(proche, numero, filtres, candidats))) return;
-    } else {
-      baseComptes = [...proche.proches.keys()];
-      const retenus = [...proche.proches.values()].filter((p) => correspond(p.numero, filtres));
-      retenus.sort((a, b) => rang(a) - rang(b) || a.numero - b.numero);
-      resultats = retenus.map((p) => ({ proche: p }));
-      if (!(await lesPlusProchesQuandMeme(proche, numero, filtres))) return;
+    let comptes = await trouver(texte, proche, numero);
+    if (comptes === undefined) return;
+    // no active fiche answers: the inactive ones too, said so
+    const elargie = SEPAREES && !avecInactives && !resultats.length && !(texte && analyse && !analyse.creneaux.length);
+    if (elargie) {
+      avecInactives = true;
+      comptes = await trouver(texte, proche, numero);
+      if (comptes === undefined) return;
     }
-    if (baseComptes && (panneauOuvert || Object.keys(filtres).length)) comptes = comptesLocaux(baseComptes, filtres);
     dernierProche = proche;
     if (numero !== numeroRequete) return;
     affiches = 0;
     liste.replaceChildren();
     afficherHomonymes(proche); // before the results come: nothing below it moves
-    boutonFiltres.disabled = !resultats.length && !Object.keys(filtres).length;
+    boutonFiltres.disabled = !resultats.length && !filtresChoisis();
     if (comptes) afficherFiltres(comptes);
     await afficherSuite(numero);
-    etat.textContent = resume(texte, proche, Object.keys(filtres).length > 0);
+    etat.textContent = (elargie && resultats.length ? "Aucune certification encore enregistrée ne correspond : voici celles qui ne le sont plus. " : "") +
+      resume(texte, proche, filtresChoisis());
     afficherSuggestions(texte, resultats.length);
     // a wide screen has room for the filters beside the results: no button to press
     if (LARGE.matches && !boutonFiltres.disabled && boutonFiltres.getAttribute("aria-expanded") !== "true") ouvrirColonne();
@@ -657,6 +681,44 @@ async function chercher() {
   } finally {
     if (numero === numeroRequete) liste.setAttribute("aria-busy", "false");
   }
+}
+
+async function trouver(texte, proche, numero) {
+  // the results (into `resultats`) of a text, a town or both, with or without inactive fiches
+  // (`avecInactives`) -> the filter panel's counts (null: not shown yet), or undefined if a
+  // newer search has started meanwhile
+  const filtres = filtresActifs();
+  if (proche) await chargerValeurs(Object.keys(filtres));
+  let comptes = null;
+  baseComptes = null;
+  if (texte && !proche) {
+    const pagefind = await chargerMoteur(avecInactives);
+    const filtresPagefind = filtresActifs(null, true);
+    const reponse = await rechercher(pagefind, texte, Object.keys(filtresPagefind).length ? { filters: filtresPagefind } : {});
+    if (numero !== numeroRequete) return undefined;
+    resultats = reponse.results.map((r) => ({ id: r.id, pagefind: r, proche: null }));
+    if (filtresCharges) comptes = await comptesPagefind(pagefind, texte, filtresPagefind, reponse);
+  } else if (texte) {
+    // the text's results (without filters: they are applied here, on the places' values) near the town
+    const [pagefind, ids] = await Promise.all([chargerMoteur(avecInactives), json(`${PROXIMITE}ids.json`)]);
+    const reponse = await rechercher(pagefind, texte);
+    if (numero !== numeroRequete) return undefined;
+    const parId = new Map((ids || []).map((id, n) => [id, n]));
+    const trouves = reponse.results.filter((r) => parId.has(r.id) && proche.proches.has(parId.get(r.id)));
+    baseComptes = trouves.map((r) => parId.get(r.id));
+    resultats = trouves.filter((r) => correspond(parId.get(r.id), filtres))
+      .map((r) => ({ id: r.id, pagefind: r, proche: proche.proches.get(parId.get(r.id)) }));
+    const candidats = new Map(reponse.results.filter((r) => parId.has(r.id)).map((r) => [parId.get(r.id), r]));
+    if (!(await lesPlusProchesQuandMeme(proche, numero, filtres, candidats))) return undefined;
+  } else {
+    baseComptes = [...proche.proches.keys()];
+    const retenus = [...proche.proches.values()].filter((p) => correspond(p.numero, filtres));
+    retenus.sort((a, b) => rang(a) - rang(b) || a.numero - b.numero);
+    resultats = retenus.map((p) => ({ proche: p }));
+    if (!(await lesPlusProchesQuandMeme(proche, numero, filtres))) return undefined;
+  }
+  if (baseComptes && (panneauOuvert || filtresChoisis())) comptes = comptesLocaux(baseComptes, filtres);
+  return comptes;
 }
 
 function resume(texte, proche, filtre) {
@@ -760,8 +822,9 @@ function carteProche(proche, fiche, organisme) {
 
 function carteFiche(donnee, blocs, proche, organisme) {
   const meta = donnee.meta || {};
-  const item = carte(versLieu(donnee.url, proche), meta.title || donnee.url, [["Fiche"], [meta.numero, "numero"], [meta.niveau], statut(meta.statut)], extraitCorrespondant(donnee));
+  const item = carte(versLieu(donnee.url, proche), meta.title || donnee.url, [["Fiche"], [meta.numero, "numero"], [filtre(donnee, "niveau")], statut(filtre(donnee, "statut"))], extraitCorrespondant(donnee));
   if (proche) item.append(lieuProche(proche, organisme));
+  if (meta.remplacee_par) item.append(remplacee(meta.remplacee_par));
   if (blocs.length) {
     item.append(element("p", "resultat-fiche", blocs.length > 1 ? "Blocs de compétences correspondants :" : "Bloc de compétences correspondant :"));
     const sousListe = element("ul", "resultat-blocs");
@@ -778,10 +841,25 @@ function carteFiche(donnee, blocs, proche, organisme) {
   return item;
 }
 
+function filtre(donnee, cle) {
+  // a result's value of a filter (its level, its status: builder/search/filtres.py)
+  return ((donnee.filters || {})[cle] || [])[0];
+}
+
+function remplacee(valeur) {
+  // an inactive fiche's result leads to the active certification that replaces it ("RNCP34567 Title")
+  const [numero, ...titre] = valeur.split(" ");
+  const lien = element("a", null, `${titre.join(" ") || numero} (${numero})`);
+  lien.href = `${FICHES}${numero.toLowerCase()}/`;
+  const ligne = element("p", "resultat-remplacee", "Remplacée par ");
+  ligne.append(lien, " : inscriptions ouvertes.");
+  return ligne;
+}
+
 function carteBloc(donnee, sous) {
   const meta = donnee.meta || {};
   const item = carte(lienBloc(donnee, sous), titreBloc(sous),
-    [["Bloc de compétences"], [sous.anchor.id.toUpperCase(), "numero"], [meta.niveau], statut(meta.statut)], sous.excerpt);
+    [["Bloc de compétences"], [sous.anchor.id.toUpperCase(), "numero"], [filtre(donnee, "niveau")], statut(filtre(donnee, "statut"))], sous.excerpt);
   item.insertBefore(element("p", "resultat-fiche", `Bloc de la certification « ${meta.title} » (${meta.numero})`), item.lastChild);
   return item;
 }
@@ -803,6 +881,7 @@ function afficherFiltres(comptes) {
   let numeroCase = 0;
   const resumeFocus = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.groupe : null;
   for (const [cle, libelle] of LIBELLES) {
+    if (cle === "statut" && SEPAREES && !avecInactives) continue; // active fiches only: one status
     const dejaChoisis = choisis.get(cle) || new Set();
     const groupe = element("details", "filtre");
     const resume = element("summary", null, libelle);
@@ -923,6 +1002,7 @@ champPres.addEventListener("input", () => {
 });
 choixKm.addEventListener("change", chercher);
 caseDistance.addEventListener("change", chercher);
+if (caseInactives) caseInactives.addEventListener("change", chercher);
 boutonFiltres.addEventListener("click", () => basculerFiltres(boutonFiltres.getAttribute("aria-expanded") !== "true"));
 
 function ouvrirColonne() {
