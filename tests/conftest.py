@@ -46,11 +46,12 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(FIXTURES / "site" / "content", tmp_path_factory.mktemp("fixture") / "site")
 
 
-FLAG_SCRIPT = 'document.documentElement.classList.add("js")'  # base.html: shows the scripts' buttons at once
+# base.html: shows the scripts' buttons at once, then loads the compare tray (a module)
+FLAG_SCRIPT = f'document.documentElement.classList.add("js");import("{BASE_PATH}assets/comparaison.js")'
 
 
 def site_scripts(file: Path) -> list[tuple[str | None, str | None]]:
-    """The scripts (type, src) a page of the site has: the flag and the comparison on every page,
+    """The scripts (type, src) a page of the site has: the flag (which loads the comparison) on every page,
     and its own on the search page, the compare page and a fiche's page; the places' distances
     from a chosen town on a fiche's page with located places (`data-lieux-positions`) and on its
     places pages."""
@@ -61,7 +62,7 @@ def site_scripts(file: Path) -> list[tuple[str | None, str | None]]:
             own.append("lieux-pres.js")
     elif _places_page(file.parent.parts):
         own = ["lieux-pres.js"]
-    return [(None, None), ("module", f"{BASE_PATH}assets/comparaison.js")] + [("module", f"{BASE_PATH}assets/{o}") for o in own if o]
+    return [(None, None)] + [("module", f"{BASE_PATH}assets/{o}") for o in own if o]
 
 
 def _places_page(parts: tuple[str, ...]) -> bool:

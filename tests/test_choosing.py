@@ -284,8 +284,19 @@ def test_related_certifications_share_jobs_first_then_go_further_up(tmp_path):
     project = _project(tmp_path, RELATED)
     site = build_site(project / "content", tmp_path / "site")
     found = _proches(site, "rncp2001")
-    # most codes shared, then active first, then the nearest level, then by number; six at most
-    assert found["Pour le même métier"] == ["RNCP2006", "RNCP2002", "RNCP2003", "RNCP2009", "RNCP2008", "RNCP2004"]
+    # most codes shared, then active first, then the nearest level, then by number; six at most,
+    # of which the page shows three (issue 25) and sends to the ROME codes' pages for the others
+    from builder.choosing.voisines import proches
+    from builder.content.catalogue import read_catalogue
+
+    from .conftest import TODAY
+
+    catalogue, _ = read_catalogue(project / "content", project, TODAY)
+    ranked = [f.numero for f in proches(catalogue, "RNCP2001")["meme_metier"]]
+    assert ranked == ["RNCP2006", "RNCP2002", "RNCP2003", "RNCP2009", "RNCP2008", "RNCP2004"]
+    assert found["Pour le même métier"] == ranked[:3]
+    section = soup(site, "fiches/rncp2001").select_one("#proches")
+    assert section.select_one('p a[href="#metier"]') and "autres certifications des mêmes métiers" in text(section)
     # one or two levels up, by ROME or NSF, none already above
     assert found["Pour aller plus loin"] == ["RNCP2007"]
     assert _proches(site, "rncp2010") == {}  # nothing shared: no section, no entry in the contents

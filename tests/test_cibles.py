@@ -155,7 +155,7 @@ def summaries_site(tmp_path_factory) -> Path:
     from .test_resumees import with_summaries
 
     site = with_summaries(ROOT / "content", tmp_path_factory.mktemp("resumees"))
-    assert "Cette page résume la fiche" in (site / "fiches" / "rncp26224" / "index.html").read_text(encoding="utf-8")
+    assert "Cette page la résume" in (site / "fiches" / "rncp26224" / "index.html").read_text(encoding="utf-8")
     return site
 
 

@@ -110,7 +110,8 @@ def test_the_example_fiches_say_what_their_yaml_says(example_site, numero):
     assert "La fiche ne nomme pas de certification qui la remplace." in texte(found["Inscriptions"])
 
     niveau = NIVEAUX[data["niveau"]]
-    assert texte(found["Niveau"]) == f"Niveau {data['niveau']} ({niveau.equivalent})"
+    ancien = f" · Ancienne nomenclature (1969) : niveau {niveau.ancien}" if niveau.ancien else ""  # issue 25: said here only
+    assert texte(found["Niveau"]) == f"Niveau {data['niveau']} ({niveau.equivalent}){ancien}"
     assert found["Niveau"].a["href"] == f"{BASE_PATH}niveaux/{data['niveau']}/"
 
     # the first three ROME codes, linked to their pages; the rest counted
@@ -170,7 +171,7 @@ def test_an_active_fiche_with_hours_towns_results_and_an_export_date(crafted):
     assert list(found) == ["Inscriptions", "Niveau", "Métiers", "Voies d’accès", "Durée de la formation", "Où se préparer", "Résultats"]
     assert texte(found["Inscriptions"]) == "Ouvertes jusqu’au 31 août 2030 (fin de l’enregistrement de la certification)"
     assert data["date_fin_enregistrement"].isoformat() == "2030-08-31"
-    assert texte(found["Niveau"]) == "Niveau 5 (Bac+2)"
+    assert texte(found["Niveau"]) == "Niveau 5 (Bac+2) · Ancienne nomenclature (1969) : niveau III"
     assert texte(found["Métiers"]) == data["rome"][0]["libelle"]
     expected = {libelle: {True: "oui", False: "non", None: "non précisé"}[data["voies_acces"][code].get("actif")] for code, libelle in VOIES.items()}
     assert voies(found["Voies d’accès"]) == expected == {"Apprentissage": "oui", "Contrat de professionnalisation": "oui", "VAE": "oui", "Formation continue": "non"}

@@ -57,7 +57,7 @@ def test_home_lists_every_fiche_sorted_with_number_level_status_certifier(fixtur
     cards = []
     for path in ("", "page/2"):
         cards += soup(fixture_site, path).select("li.carte")
-    titles = [text(c.select_one(".carte-titre")) for c in cards]
+    titles = [text(c.select_one(":is(h2, h3)")) for c in cards]
     # alphabetical, ignoring case, accents and punctuation: "reseaux ancienne" < "superieur"
     assert titles == [
         "Assistant de gestion 1", "Assistant de gestion 2", "Assistant de gestion 3", "Assistant de gestion 4",
@@ -105,7 +105,7 @@ def test_long_lists_are_cut_by_first_letter_with_an_index(long_lists):
     while path is not None:  # "Page suivante" from the first page to the last, across letters
         page = soup(long_lists, path.removeprefix(BASE_PATH).rstrip("/"))
         here = [text(a) for a in page.select("nav.lettres a[aria-current]")]
-        cards = [text(c.select_one(".carte-titre")) for c in page.select("li.carte")]
+        cards = [text(c.select_one(":is(h2, h3)")) for c in page.select("li.carte")]
         assert here and all(lettre_de(t) == here[0].replace("–", "-") for t in cards)
         titles += cards
         following = page.select_one('.pagination a[rel="next"]')
@@ -152,13 +152,14 @@ def test_fiche_essentials(fixture_site):
     page = soup(fixture_site, "fiches/rncp30001")
     assert text(page.h1) == 'Technicien <supérieur> & "réseaux"'
     essentiel = text(page.select_one("#essentiel"))
-    assert "Niveau 5 — équivalent Bac+2" in essentiel and "Ancienne nomenclature (1969) : niveau III" in essentiel
+    # the level in the header, and with its old name in En bref (issue 25: not a third time here)
+    assert "Niveau 5 — équivalent Bac+2" in text(page.select_one(".fiche-entete .badges"))
+    assert "Niveau 5 (Bac+2) · Ancienne nomenclature (1969) : niveau III" in text(page.select_one("#en-bref"))
     assert "BTS (Brevet de technicien supérieur)" in essentiel
-    assert "Active — enregistrée jusqu’au 31 août 2030" in essentiel
+    assert "Active — enregistrée jusqu’au 31 août 2030" in text(page.select_one(".fiche-entete .badges"))  # once, not in #essentiel too
     assert "SIRET 11004301500012" in essentiel
-    official = page.select_one('#essentiel a[href^="https://www.francecompetences.fr"]')
-    assert official["href"] == "https://www.francecompetences.fr/recherche/rncp/30001/"
-    assert page.select_one('#essentiel a[href="/catalogue/niveaux/5/"]')
+    assert page.select_one('#cadre-legal a[href="https://www.francecompetences.fr/recherche/rncp/30001/"]')
+    assert page.select_one('#en-bref a[href="/catalogue/niveaux/5/"]')
     assert page.select_one('#essentiel a[href="/catalogue/nsf/326t/"]')
     assert page.select_one('#essentiel a[href="/catalogue/certificateurs/ministere-de-l-education-nationale/"]')
 
@@ -247,7 +248,10 @@ def test_statistics_table_and_missing_values(fixture_site, example_site):
     rows = [[text(c) for c in tr.find_all(["th", "td"])] for tr in table.select("tbody tr")]
     assert rows[0] == ["2024", "1 234", "12", "81 %", "indisponible", "indisponible"]
     assert rows[1][0] == "2023"
-    assert "Aucune statistique publiée" in text(soup(fixture_site, "fiches/rs1234").select_one("#statistiques"))
+    # without figures, no empty section: En bref says that none is published
+    rs = soup(fixture_site, "fiches/rs1234")
+    assert rs.select_one("#statistiques") is None and not rs.select('a[href="#statistiques"]')
+    assert "Aucun résultat publié" in text(rs.select_one("#en-bref"))
     assert "IESA multimédia : 70 titrés par an" in text(soup(example_site, "fiches/rncp16959").select_one("#statistiques"))
 
 
@@ -275,7 +279,7 @@ def test_taxonomy_indexes_and_terms(fixture_site, example_site):
     assert certificateurs == ["Ministère chargé de l'emploi 1 certification", "Ministère de l'Éducation nationale 2 certifications",
                               "Organisme Alpha 5 certifications"]
     level6 = soup(example_site, "niveaux/6")
-    assert [text(c.select_one(".carte-titre")) for c in level6.select("li.carte")] == ["Chef de projet numérique"]
+    assert [text(c.select_one(":is(h2, h3)")) for c in level6.select("li.carte")] == ["Chef de projet numérique"]
     nsf = soup(example_site, "nsf")
     assert [text(a) for a in nsf.select(".termes a")] == [
         "326 — Informatique, traitement de l'information, réseaux de transmission",

@@ -115,7 +115,9 @@ def test_one_letter_words_mark_nothing(page, example_url, query):
     assert hrefs(found) == hrefs(ask(page, example_url, "marketing"))
 
 
-@pytest.mark.parametrize("query, found", [("chefs", 1), ("évaluations", 2), ("Digitales", 2), ("ark", 0), ("M1805", 0)])
+# «évaluations»: in RNCP16959's certified competences; RNCP26224 has it only in its blocs' competences,
+# which are on the blocs' own pages since issue 25's budgets (the fiche page lists the blocs' titles)
+@pytest.mark.parametrize("query, found", [("chefs", 1), ("évaluations", 1), ("Digitales", 2), ("ark", 0), ("M1805", 0)])
 def test_forms_of_a_word_are_found_and_stray_beginnings_are_not(page, example_url, query, found):
     answer = ask(page, example_url, query)
     assert len(answer["results"]) == found, answer["status"]

@@ -105,9 +105,17 @@ def formation(fiche: Fiche, shown: list[Place], urls: Urls) -> dict[str, Any]:
             "hasCourseInstance": [session(place) for place in shown]}
 
 
-def certification(fiche: Fiche, blocs: list[Bloc], shown: list[Place], urls: Urls, resume: bool = False) -> dict[str, Any]:
-    """A fiche page's data: the credential, its certifiers, and the places the page names
-    (`resume`: a summary page, whose blocs have no pages of their own)."""
+def certification(fiche: Fiche, blocs: list[Bloc], shown: list[Place], urls: Urls, resume: bool = False,
+                  fil: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A fiche page's data, in one graph: the credential, its certifiers, the places the page
+    names and the breadcrumbs (`fil`, from `fil()`). A summary page (`resume`) gives only the
+    credential's identity: its name, number, addresses and end of registration."""
+    if resume:
+        return {"@graph": [_drop_empty({
+            "@type": "EducationalOccupationalCredential", "@id": identifiant(fiche, urls), "name": fiche.intitule,
+            "identifier": fiche.numero, "url": urls.absolute(urls.fiche(fiche)),
+            "validUntil": fiche.date_fin_enregistrement.isoformat() if fiche.date_fin_enregistrement else None,
+            "sameAs": urls.france_competences(fiche.numero)})]}
     credential = _drop_empty({
         "@type": "EducationalOccupationalCredential",
         "@id": identifiant(fiche, urls),
@@ -128,6 +136,8 @@ def certification(fiche: Fiche, blocs: list[Bloc], shown: list[Place], urls: Url
     graph = [credential]
     if shown:
         graph.append(formation(fiche, shown, urls))
+    if fil:
+        graph.append(fil)
     return {"@graph": graph}
 
 

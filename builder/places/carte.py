@@ -394,31 +394,39 @@ def _par_departement(located: list[tuple[Place, str]], nature: str, forme: str,
         lat = sum(p.position.lat for p in group) / len(group)
         lon = sum(p.position.lon for p in group) / len(group)
         n = len(group)
-        points.append(Point(lat, lon, f"{where.nom} : {n} lieu{'x' if n > 1 else ''} {nature}", lien_de(where), forme))
+        points.append(Point(lat, lon, f"{where.nom} : {n} lieu{'x' if n > 1 else ''} {nature}".rstrip(), lien_de(where), forme))
     return points
 
 
-def carte_fiche(fiche: Fiche, urls=None) -> Carte:
+def carte_fiche(fiche: Fiche, urls=None, page: int | None = None) -> Carte:
     """The map of a fiche's places: circles for preparation, squares for certification; each
     marker leads to the town's places in the lists beside the map, or on the list's own pages.
-    Past 40 towns, one marker per département."""
+    Past 40 towns, one marker per département. `page`: the map is on that page of the places'
+    own pages (lieux.html), which show the preparation places only (the fiche page lists the
+    certification places, and shows no map when the places have pages: issue 25)."""
     from .lieux import ancre_page, lieux
 
     preparation, certification = places(fiche)
     grouped = lieux(fiche)
     de_preparation = {id(p.lieu) for p in preparation}
+    if page is not None:
+        certification = []
+
+    def vers(n: int, ancre: str) -> str:
+        return "#" + ancre if n == page else urls.href(urls.lieux(fiche, n)) + "#" + ancre
 
     def lien(place: Place) -> str:
         if urls is None or not grouped.pages or id(place.lieu) not in de_preparation:
             return "#" + place.ancre
-        return urls.href(urls.lieux(fiche, ancre_page(fiche, place))) + "#" + place.ancre
+        return vers(ancre_page(fiche, place), place.ancre)
 
     def lien_departement(where: Departement) -> str:
         groupe = next(g for g in grouped.groupes if g.departement is where)
-        return urls.href(urls.lieux(fiche, groupe.page)) + "#" + groupe.ancre if urls and grouped.pages else "#preparation"
+        return vers(groupe.page, groupe.ancre) if urls and grouped.pages else "#preparation"
 
     points = []
-    for located, forme, nature in ((certification, "carre", "de certification"), (preparation, "cercle", "de préparation")):
+    # on the places' pages, every marker is a preparation place: the label need not say so
+    for located, forme, nature in ((certification, "carre", "de certification"), (preparation, "cercle", "" if page is not None else "de préparation")):
         pairs = [(p, lien(p)) for p in located if p.position and not p.lieu.a_distance]
         towns = grouper_par_commune(pairs)
         if forme == "cercle" and len(towns) > PAR_COMMUNE_JUSQUA:
@@ -427,9 +435,10 @@ def carte_fiche(fiche: Fiche, urls=None) -> Carte:
         for first, group, link in towns:
             n = len(group)
             points.append(Point(first.position.lat, first.position.lon,
-                                f"{nom_de_commune(first)} : {n} lieu{'x' if n > 1 else ''} {nature}", link, forme))
+                                f"{nom_de_commune(first)} : {n} lieu{'x' if n > 1 else ''} {nature}".rstrip(), link, forme))
+    # the fiche's insets where it is accessible: on its page (the places' pages depend on its places alone)
     encarts = [name for name, accessible in (("nouvelle-caledonie", fiche.accessible_nouvelle_caledonie),
-                                             ("polynesie", fiche.accessible_polynesie_francaise)) if accessible]
+                                             ("polynesie", fiche.accessible_polynesie_francaise)) if accessible and page is None]
     return dessiner(points, encarts)
 
 

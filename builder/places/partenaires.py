@@ -18,7 +18,7 @@ from .. import slugs
 from ..slugs import sort_key
 
 SELECTION = 10  # bodies named on the fiche page; past that, the list has pages of its own
-PAR_PAGE = 100  # bodies per page of the list
+PAR_PAGE = 80  # bodies per page of the list: within a list page's budget (issue 25, 25 KB)
 
 
 def habilitation(code: str | None) -> str:
