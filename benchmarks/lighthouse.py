@@ -1,5 +1,6 @@
 """Lighthouse on every page kind: a generated catalogue (realistic places and bodies, so that
-every kind of page exists), built under /catalogue/, served locally, each page audited by
+every kind of page exists) with a national catalogue's settings (inactive fiches as summaries,
+searched on request), built under /catalogue/, served locally, each page audited by
 Lighthouse 12 (npm, installed by `make bench-lighthouse`) in Debian's Chromium, mobile form
 factor with simulated throttling (Lighthouse's defaults). Prints the four category scores, the
 cumulative layout shift, the largest contentful paint and the bytes of each page.
@@ -24,6 +25,7 @@ from builder.config import Config
 from builder.serve.server import make_server
 
 from .catalogue import generate
+from .national import national_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
@@ -37,6 +39,8 @@ def pages(site: Path) -> dict[str, str]:
         return str(found[0].parent.relative_to(site)) + "/"
 
     fiche_with_places = first("fiches/*/lieux/index.html").removesuffix("lieux/")
+    summaries = sorted(p.parent.name for p in site.glob("fiches/*/index.html")
+                       if 'data-pagefind-filter="statut">Inactive' in p.read_text(encoding="utf-8"))
     charted = [f.stem for f in sorted((site / "comparer").glob("rncp*.json"))
                if not f.stem.endswith("-lieux") and json.loads(f.read_text(encoding="utf-8"))["graphique"]]
     return {
@@ -46,11 +50,14 @@ def pages(site: Path) -> dict[str, str]:
         "home, page 2": first("page/*/index.html"),
         "search": "recherche/",
         "search, a text": "recherche/?q=projet",
+        "search, inactive included": "recherche/?q=projet&inactives=1",
+        "search, only inactive": f"recherche/?q={summaries[0].upper()}",
         "search, near a town": "recherche/?pres=35000&km=30",
         "search, a word found nowhere": "recherche/?q=xqzwv",
         "search, a synonym": "recherche/?q=alternance",
         "search, nothing within the radius": "recherche/?q=projet&pres=Ajaccio&km=10",
         "fiche with many places": fiche_with_places,
+        "inactive fiche's summary": f"fiches/{summaries[0]}/",
         "places of a fiche": fiche_with_places + "lieux/",
         "bodies of a fiche": first("fiches/*/organismes/index.html"),
         "bloc": first("fiches/*/blocs/*/index.html"),
@@ -93,6 +100,7 @@ def main(fiches: int) -> None:
         sys.exit("Lighthouse is not installed: run `make bench-lighthouse`")
     with tempfile.TemporaryDirectory(prefix="bench-lighthouse-") as tmp:
         project = generate(Path(tmp) / "project", fiches)
+        national_settings(project)  # a national catalogue's: summaries, inactive fiches searched on request
         site = Path(tmp) / "site"
         build(Config(root=project, out=site, base_path="/catalogue/", today=dt.date(2026, 11, 23),
                      templates_dir=ROOT / "templates"))

@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import budgets
 from .catalogue import generate
 from .memory import cap_prefix, cap_report, sampled
 
@@ -168,8 +169,15 @@ def run_hugo(binary: Path, site: Path, out: Path) -> dict:
 
 
 # What a national catalogue sets in site.yaml (README, "Scale and speed"): inactive fiches as
-# summaries, no JSON per fiche. `--national` measures with them.
-NATIONAL = "fiches_inactives: resumees\ndonnees_ouvertes:\n  fiches_json: false\n"
+# summaries, searched on request, no JSON per fiche. `--national` measures with them.
+NATIONAL = "fiches_inactives: resumees\nrecherche_inactives: a_la_demande\ndonnees_ouvertes:\n  fiches_json: false\n"
+
+
+def national_settings(project: Path, settings: str = NATIONAL) -> None:
+    """Give a generated project a national catalogue's settings (in place of its open data's)."""
+    site_yaml = project / "content" / "site.yaml"
+    text = re.sub(r"(?ms)^donnees_ouvertes:\n(  .*?\n)*", "", site_yaml.read_text(encoding="utf-8"))
+    site_yaml.write_text(text + settings, encoding="utf-8")
 
 
 def run(fiches: int, settings: str = "") -> None:
@@ -177,9 +185,7 @@ def run(fiches: int, settings: str = "") -> None:
         started = time.perf_counter()
         project = generate(Path(tmp) / "project", fiches)
         if settings:
-            site_yaml = project / "content" / "site.yaml"
-            text = re.sub(r"(?ms)^donnees_ouvertes:\n(  .*?\n)*", "", site_yaml.read_text(encoding="utf-8"))
-            site_yaml.write_text(text + settings, encoding="utf-8")
+            national_settings(project, settings)
             print("settings added to site.yaml:\n" + "".join(f"    {line}\n" for line in settings.splitlines()))
         generated = time.perf_counter() - started
         source = size_of(project / "content")
@@ -196,7 +202,8 @@ def run(fiches: int, settings: str = "") -> None:
         ])
         catch_up = ours(project, out)  # ...whose search index follows (a new process here)
         output = size_of(out)
-        tar_bytes, tar_files = artifact_size(out)
+        tar_bytes, tar_gzip, tar_files = budgets.artifact_sizes(out)
+        kinds = budgets.measure(out)  # page kinds' sizes (issue 25)
         cache_bytes = size_of(project / ".catalogue-cache")  # with the site: what the Pages workflow caches
         binary = hugo_binary()
         hugo = None
@@ -248,6 +255,14 @@ def run(fiches: int, settings: str = "") -> None:
     print(f"| title edit in `serve` | {title['seconds']:.2f} s | < 1 s (at 25,638) |")
     print(f"| Pages artifact (tar) | {tar_bytes / 1e6:,.0f} MB | (issue 25: < 900 MB at 25,638) |")
     print(f"| rebuild, nothing changed | {s['seconds']:.2f} s | |\n")
+    print(f"| {fiches:,} fiches: pages within a budget | measured | goal (issue 25) |\n|---|---|---|")
+    print(f"| Pages artifact (tar) | {tar_bytes / 1e6:,.0f} MB | < 900 MB at 25,638 |")
+    print(f"| compressed upload (gzip -6 of the tar) | {tar_gzip / 1e6:,.0f} MB | |")
+    for kind, (count, median, _) in kinds.items():
+        limit = budgets.budget(kind)
+        what = "chrome, outside <main> (all pages)" if kind == "chrome" else f"{kind}: median of {count:,} pages"
+        print(f"| {what} | {median:,} B | <= {limit:,} B: {'met' if median <= limit else 'missed'} |")
+    print()
     if hugo:
         print(f"- Hugo: {hugo['seconds']:.1f} s, {hugo['pages']:,} HTML pages ({hugo['pages'] / hugo['seconds']:,.0f} pages/s), "
               f"{hugo['bytes'] / 1e6:,.0f} MB, peak memory {hugo['rss_mb']:,.0f} MB")
