@@ -515,7 +515,7 @@ def pdf_text(pdf: bytes) -> str:
 def test_a_printout_gives_the_sites_name_and_the_date(page, example_url, path):
     page.goto(example_url + BASE_PATH + path)
     page.emulate_media(media="screen")
-    assert page.evaluate("getComputedStyle(document.body, '::before').content") in ("none", "normal")  # print only
+    assert page.evaluate("getComputedStyle(document.querySelector('header.entete'), '::after').content") in ("none", "normal")  # print only
     page.emulate_media(media="print")
     printed = "".join(pdf_text(page.pdf(format="A4")).split())
     expected = "École exemple Catalogue des certifications Page publiée le 23 novembre 2026"  # the address: the browser's footer

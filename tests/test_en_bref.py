@@ -184,7 +184,8 @@ def test_an_active_fiche_with_hours_towns_results_and_an_export_date(crafted):
     assert texte(found["Résultats"]) == (f"En {latest['annee']} : 1\u202f234 certifiés, {latest['taux_insertion_global_6mois']} % "
                                          "en emploi 6 mois après. Tous les résultats")
     assert found["Résultats"].a["href"] == "#statistiques"
-    assert texte(html.select_one(".en-bref-source")) == "Données du répertoire national au 02/11/2026."
+    assert texte(html.select_one(".en-bref-source")) == "Données du répertoire national au 02/11/2026 : la fiche officielle."
+    assert html.select_one(".en-bref-source a")["href"] == "https://www.francecompetences.fr/recherche/rncp/30001/"
     # an active fiche's routes stay in the present
     assert html.select_one("#acces").get_text(" ", strip=True).count("Voie ouverte :") == 6
 

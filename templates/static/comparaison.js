@@ -188,4 +188,6 @@ function demarrer() {
   afficher();
 }
 
-demarrer();
+// loaded by the page's first script (base.html), maybe before the page is parsed: start once it is
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", demarrer);
+else demarrer();

@@ -70,6 +70,7 @@ async function chargerMoteur(inactives = false) {
     moteur.catch(() => { moteur = null; });
   }
   const pagefind = await moteur;
+  if (inactivesFusionnees) await inactivesFusionnees.catch(() => null); // a merge under way: searches wait for it
   if (inactives && SEPAREES && !inactivesFusionnees) {
     inactivesFusionnees = Promise.all(PARTIES_INACTIVES.map((dossier) => pagefind.mergeIndex(dossier, OPTIONS)))
       .then(() => (filtresCharges ? pagefind.filters() : null)); // the filters in use: the new parts' too, for their counts
@@ -615,6 +616,7 @@ async function comptesPagefind(pagefind, texte, filtres, reponse) {
   // which shows what each value would add (the counts without that key's choice)
   const comptes = { ...(Object.keys(filtres).length ? reponse.filters : reponse.totalFilters) };
   for (const cle of Object.keys(filtres)) {
+    if (cle === "statut" && SEPAREES && !avecInactives) continue; // not shown: active fiches only
     const autres = filtresActifs(cle, true);
     const sans = await rechercher(pagefind, texte, Object.keys(autres).length ? { filters: autres } : {});
     comptes[cle] = (Object.keys(autres).length ? sans.filters : sans.totalFilters)[cle] || {};
@@ -658,6 +660,7 @@ async function chercher() {
     // no active fiche answers: the inactive ones too, said so
     const elargie = SEPAREES && !avecInactives && !resultats.length && !(texte && analyse && !analyse.creneaux.length);
     if (elargie) {
+      if (numero !== numeroRequete) return;
       avecInactives = true;
       comptes = await trouver(texte, proche, numero);
       if (comptes === undefined) return;
@@ -689,6 +692,7 @@ async function trouver(texte, proche, numero) {
   // newer search has started meanwhile
   const filtres = filtresActifs();
   if (proche) await chargerValeurs(Object.keys(filtres));
+  if (numero !== numeroRequete) return undefined;
   let comptes = null;
   baseComptes = null;
   if (texte && !proche) {
@@ -698,6 +702,7 @@ async function trouver(texte, proche, numero) {
     if (numero !== numeroRequete) return undefined;
     resultats = reponse.results.map((r) => ({ id: r.id, pagefind: r, proche: null }));
     if (filtresCharges) comptes = await comptesPagefind(pagefind, texte, filtresPagefind, reponse);
+    if (numero !== numeroRequete) return undefined;
   } else if (texte) {
     // the text's results (without filters: they are applied here, on the places' values) near the town
     const [pagefind, ids] = await Promise.all([chargerMoteur(avecInactives), json(`${PROXIMITE}ids.json`)]);
