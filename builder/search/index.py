@@ -75,12 +75,18 @@ def assign(paths: list[str]) -> list[list[str]]:
     page falls in it (with few pages a part), it takes the first page of the largest part. The
     other parts may be empty: they have no bundle, and the search page merges the others."""
     parts = parts_for(len(paths))
-    found: list[list[str]] = [[] for _ in range(parts)]
-    for path in sorted(paths):
-        found[part_of(path, parts)].append(path)
+    found = _by_hash(paths, parts)
     if paths and not found[0]:
         largest = max(range(parts), key=lambda k: (len(found[k]), -k))
         found[0].append(found[largest].pop(0))
+    return found
+
+
+def _by_hash(paths: list[str], parts: int) -> list[list[str]]:
+    """The pages of each of `parts` parts, by `part_of`, in order."""
+    found: list[list[str]] = [[] for _ in range(parts)]
+    for path in sorted(paths):
+        found[part_of(path, parts)].append(path)
     return found
 
 
@@ -103,15 +109,12 @@ def plan_parts(paths: list[str], inactives: frozenset[str] = frozenset(), summar
     inactive parts have no bundle. Without an active page, or without an inactive one, there
     is one index, as without the setting."""
     active = [p for p in paths if p not in inactives]
-    inactive = sorted(p for p in paths if p in inactives)
+    inactive = [p for p in paths if p in inactives]
     if not active or not inactive:
         return [Part(part_folder(k), pages) for k, pages in enumerate(assign(paths))]
     parts = [Part(part_folder(k), pages) for k, pages in enumerate(assign(active))]
     count = parts_for(len(inactive), SUMMARIES_PER_PART if summaries else PAGES_PER_PART)
-    found: list[list[str]] = [[] for _ in range(count)]
-    for path in inactive:
-        found[part_of(path, count)].append(path)
-    return parts + [Part(f"{INACTIVES_FOLDER}{k}/", pages, True) for k, pages in enumerate(found) if pages]
+    return parts + [Part(f"{INACTIVES_FOLDER}{k}/", pages, True) for k, pages in enumerate(_by_hash(inactive, count)) if pages]
 
 
 def index_part(site: Path, bundle: Path, script: bool) -> tuple[Index, dict[str, bytes]]:
